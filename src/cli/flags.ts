@@ -1,0 +1,158 @@
+/**
+ * The one typed flag registry. Each flag is a command-line option, a
+ * `BULKHEAD_*` environment variable and a key of the config file
+ * (`bulkhead.yaml`), and the CLI reference in docs/ is generated from it.
+ * Precedence: command line, then environment, then config file, then default.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { BulkheadError } from '../core/errors.js';
+
+export type FlagType = 'string' | 'boolean' | 'number' | 'list';
+
+export interface FlagSpec {
+  /** Long option name without dashes; also the config key. */
+  name: string;
+  short?: string;
+  type: FlagType;
+  description: string;
+  default?: string | boolean | number | string[];
+  choices?: readonly string[];
+  /** Placeholder in help output. */
+  arg?: string;
+  /** Flags shared by a group of commands. */
+  group: 'global' | 'scan' | 'image' | 'report' | 'cache';
+}
+
+export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json'] as const;
+
+export const FLAGS: readonly FlagSpec[] = [
+  { name: 'config', type: 'string', arg: 'file', group: 'global', description: 'config file with flag values as keys', default: 'bulkhead.yaml' },
+  { name: 'quiet', short: 'q', type: 'boolean', group: 'global', description: 'no progress display and no notices on stderr', default: false },
+  { name: 'debug', type: 'boolean', group: 'global', description: 'print stack traces and internal details of errors', default: false },
+  { name: 'no-color', type: 'boolean', group: 'global', description: 'plain text without ANSI colours (also NO_COLOR)', default: false },
+  { name: 'timeout', type: 'number', arg: 'seconds', group: 'global', description: 'give up after this many seconds (0: never)', default: 0 },
+  { name: 'format', short: 'f', type: 'string', arg: 'format', group: 'report', choices: FORMATS, description: 'output format', default: 'table' },
+  { name: 'output', short: 'o', type: 'string', arg: 'file', group: 'report', description: 'write the report to a file (written whole, or not at all) instead of stdout' },
+  {
+    name: 'scanners',
+    type: 'list',
+    arg: 'list',
+    group: 'scan',
+    choices: ['vuln', 'secret', 'misconfig', 'license'],
+    description: 'what to look for, comma-separated; the inventory is always taken',
+    default: ['vuln', 'secret'],
+  },
+  { name: 'fail-on', type: 'string', arg: 'severity', group: 'report', choices: ['critical', 'high', 'medium', 'low', 'info', 'unknown'], description: 'exit with code 1 when a finding is at or above this severity' },
+  { name: 'allow-empty', type: 'boolean', group: 'scan', description: 'accept a target in which no package was found (e.g. a scratch image) instead of failing', default: false },
+  { name: 'cache-dir', type: 'string', arg: 'dir', group: 'cache', description: 'where the layer cache lives (default: $XDG_CACHE_HOME/bulkhead)' },
+  { name: 'no-cache', type: 'boolean', group: 'cache', description: 'neither read nor write the layer cache', default: false },
+  { name: 'platform', type: 'string', arg: 'os/arch[/variant]', group: 'image', description: 'platform to pick from a multi-platform image', default: 'linux/amd64' },
+];
+
+export function envName(flag: FlagSpec): string {
+  return `BULKHEAD_${flag.name.replace(/-/g, '_').toUpperCase()}`;
+}
+
+/** Keys of the config file are flag names; `no-color: true` and `no-cache: true` read naturally. */
+export function loadConfigFile(file: string, explicit: boolean): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    if (explicit) throw new BulkheadError('CONFIG_FILE_INVALID', `config file ${file} cannot be read`, { where: file, hint: 'check the --config path' });
+    return {};
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { maxAliasCount: 100 });
+  } catch (e) {
+    throw new BulkheadError('CONFIG_FILE_INVALID', `config file is not valid YAML: ${(e as Error).message.split('\n')[0]}`, { where: file });
+  }
+  if (doc == null) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new BulkheadError('CONFIG_FILE_INVALID', 'config file must be a mapping of flag names to values', { where: file });
+  }
+  const known = new Set(FLAGS.map((f) => f.name));
+  for (const key of Object.keys(doc)) {
+    if (!known.has(key)) {
+      throw new BulkheadError('CONFIG_FILE_INVALID', `unknown key "${key}" in config file`, {
+        where: file,
+        hint: `known keys: ${[...known].join(', ')}`,
+      });
+    }
+  }
+  return doc as Record<string, unknown>;
+}
+
+function coerce(flag: FlagSpec, value: unknown, where: string): string | boolean | number | string[] {
+  const bad = (): never => {
+    throw new BulkheadError('USAGE', `invalid value ${JSON.stringify(value)} for ${flag.name}`, {
+      where,
+      hint: flag.choices ? `one of: ${flag.choices.join(', ')}` : `expected a ${flag.type}`,
+    });
+  };
+  let out: string | boolean | number | string[];
+  switch (flag.type) {
+    case 'boolean':
+      if (typeof value === 'boolean') out = value;
+      else if (value === 'true' || value === '1') out = true;
+      else if (value === 'false' || value === '0' || value === '') out = false;
+      else return bad();
+      break;
+    case 'number': {
+      const n = typeof value === 'number' ? value : Number(value);
+      if (!Number.isFinite(n) || n < 0) return bad();
+      out = n;
+      break;
+    }
+    case 'list':
+      out = Array.isArray(value) ? value.map(String) : String(value).split(',').map((s) => s.trim()).filter(Boolean);
+      if (flag.choices) for (const v of out) if (!flag.choices.includes(v)) return bad();
+      break;
+    default:
+      if (typeof value !== 'string' && typeof value !== 'number') return bad();
+      out = String(value);
+      if (flag.choices && !flag.choices.includes(out)) return bad();
+  }
+  return out;
+}
+
+export type FlagValues = Record<string, string | boolean | number | string[] | undefined>;
+
+/**
+ * Resolve every flag of the given groups. `cli` holds what commander parsed
+ * (only options the user actually gave), keyed by flag name.
+ */
+export function resolveFlags(
+  groups: ReadonlyArray<FlagSpec['group']>,
+  cli: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): FlagValues {
+  const configFlag = FLAGS.find((f) => f.name === 'config')!;
+  const configPath = (cli.config as string | undefined) ?? env[envName(configFlag)];
+  const config = loadConfigFile(configPath ?? (configFlag.default as string), configPath !== undefined);
+  const out: FlagValues = {};
+  for (const flag of FLAGS) {
+    if (!groups.includes(flag.group)) continue;
+    let value: unknown;
+    let where = '';
+    if (cli[flag.name] !== undefined) [value, where] = [cli[flag.name], `--${flag.name}`];
+    else if (env[envName(flag)] !== undefined) [value, where] = [env[envName(flag)], envName(flag)];
+    else if (config[flag.name] !== undefined) [value, where] = [config[flag.name], `config key ${flag.name}`];
+    out[flag.name] = value === undefined ? flag.default : coerce(flag, value, where);
+  }
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') out['no-color'] = true;
+  return out;
+}
+
+/** Markdown reference of every flag, for docs/cli.md. */
+export function flagsMarkdown(): string {
+  const rows = FLAGS.map((f) => {
+    const opt = `${f.short ? `\`-${f.short}\`, ` : ''}\`--${f.name}${f.type === 'boolean' ? '' : ` <${f.arg ?? f.type}>`}\``;
+    const def = f.default === undefined ? '' : `\`${Array.isArray(f.default) ? f.default.join(',') : String(f.default)}\``;
+    const choices = f.choices ? ` One of: ${f.choices.map((c) => `\`${c}\``).join(', ')}.` : '';
+    return `| ${opt} | \`${envName(f)}\` | \`${f.name}\` | ${f.group} | ${f.description}.${choices} | ${def} |`;
+  });
+  return ['| option | environment | config key | applies to | meaning | default |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}

@@ -1,0 +1,222 @@
+/**
+ * The `bulkhead` command line. `run()` takes argv and an IO object and returns
+ * the exit code, so tests drive the real CLI in-process.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { parsePlatform } from '../artifact/image/source.js';
+import { CACHE_SCHEMA_VERSION, defaultCacheDir, LayerCache } from '../cache/layer-cache.js';
+import { BulkheadError, ExitCode, isBulkheadError } from '../core/errors.js';
+import { formatBytes, silentProgress, terminalProgress } from '../core/progress.js';
+import { SEVERITIES, type ScanResult, type Severity } from '../core/types.js';
+import { toolVersion } from '../core/version.js';
+import { DEFAULT_SCANNERS, scanDirectory, scanImage, type ScanOptions, type Scanner } from '../pipeline/scan.js';
+import { scanSbom } from '../pipeline/scan-sbom.js';
+import { rendererFor } from '../report/registry.js';
+import { FLAGS, resolveFlags, type FlagSpec, type FlagValues } from './flags.js';
+import { generateDocs } from './docs.js';
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+  cwd: string;
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    isTTY: !!process.stderr.isTTY,
+    cwd: process.cwd(),
+  };
+}
+
+function addFlags(cmd: Command, groups: ReadonlyArray<FlagSpec['group']>): Command {
+  for (const f of FLAGS) {
+    if (!groups.includes(f.group)) continue;
+    const spec = `${f.short ? `-${f.short}, ` : ''}--${f.name}${f.type === 'boolean' ? '' : ` <${f.arg ?? f.type}>`}`;
+    const opt = new Option(spec, f.description);
+    if (f.choices && f.type !== 'list') opt.choices(f.choices as string[]);
+    // `--no-x` flags are plain booleans here (commander would otherwise invert them).
+    if (f.name.startsWith('no-')) opt.attributeName = () => f.name;
+    cmd.addOption(opt);
+  }
+  return cmd;
+}
+
+/** commander's parsed options, keyed by our flag names, only those the user gave. */
+function given(cmd: Command): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of FLAGS) {
+    const key = f.name.replace(/-([a-z])/g, (_m, ch: string) => ch.toUpperCase());
+    const src = cmd.getOptionValueSource(f.name.startsWith('no-') ? f.name : key);
+    const value = f.name.startsWith('no-') ? cmd.opts()[f.name] : cmd.opts()[key];
+    if (src === 'cli' || (value !== undefined && f.name.startsWith('no-'))) out[f.name] = value;
+  }
+  return out;
+}
+
+function writeAtomically(file: string, content: string): void {
+  const dir = path.dirname(file);
+  mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new BulkheadError('IO', `cannot write ${file}: ${(e as Error).message}`, { where: file });
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
+  if (!seconds) return work;
+  let timer: NodeJS.Timeout;
+  const limit = new Promise<never>((_r, reject) => {
+    timer = setTimeout(
+      () => reject(new BulkheadError('LIMIT_EXCEEDED', `the scan did not finish within ${seconds}s`, { hint: 'raise --timeout' })),
+      seconds * 1000,
+    );
+    timer.unref();
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
+
+async function runScan(
+  io: CliIO,
+  flags: FlagValues,
+  scan: (options: ScanOptions) => Promise<ScanResult>,
+): Promise<number> {
+  const quiet = flags.quiet === true;
+  const color = flags['no-color'] !== true && io.isTTY && !flags.output;
+  const cache = flags['no-cache'] === true ? null : LayerCache.open((flags['cache-dir'] as string | undefined) ?? defaultCacheDir());
+  try {
+    const options: ScanOptions = {
+      scanners: (flags.scanners as Scanner[] | undefined) ?? DEFAULT_SCANNERS,
+      cache,
+      progress: quiet || !io.isTTY ? silentProgress : terminalProgress(),
+      requirePackages: flags['allow-empty'] !== true,
+    };
+    if (typeof flags.platform === 'string') options.platform = parsePlatform(flags.platform);
+    const result = await withTimeout(scan(options), Number(flags.timeout ?? 0));
+    const text = rendererFor(String(flags.format ?? 'table')).render(result, { color });
+    if (flags.output) writeAtomically(path.resolve(io.cwd, String(flags.output)), text);
+    else io.stdout(text);
+    if (!quiet) {
+      const warnings = result.notices.filter((n) => n.level !== 'info').length;
+      const s = result.stats;
+      io.stderr(
+        `scanned ${result.target.name}: ${result.packages.length} packages, ${s.layersRead} layers read, ${s.layersFromCache} from cache, ${formatBytes(s.bytesRead)} in ${(s.durationMs / 1000).toFixed(2)}s${warnings ? `, ${warnings} notices` : ''}\n`,
+      );
+    }
+    const failOn = flags['fail-on'] as Severity | undefined;
+    if (failOn && result.findings.some((f) => !f.suppressedBy && severityRank(f.severity) <= severityRank(failOn))) return ExitCode.findings;
+    return ExitCode.ok;
+  } finally {
+    cache?.close();
+  }
+}
+
+export function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
+  const program = new Command('bulkhead')
+    .description('Container security across the whole lifecycle: inventory, SBOMs, vulnerabilities, hardening.')
+    .version(`bulkhead ${toolVersion()}`, '--version', 'print the version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showSuggestionAfterError(true);
+  addFlags(program, ['global']);
+  program.enablePositionalOptions(false);
+
+  const scanCommand = (name: string, argName: string, summary: string, groups: Array<FlagSpec['group']>, scan: (target: string, o: ScanOptions) => Promise<ScanResult>) => {
+    const cmd = new Command(name).description(summary).argument(`<${argName}>`);
+    addFlags(cmd, ['global', 'scan', 'report', 'cache', ...groups]);
+    cmd.action(async (target: string, _o: unknown, self: Command) => {
+      const flags = resolveFlags(['global', 'scan', 'report', 'cache', ...groups], { ...given(program), ...given(self) }, io.env);
+      setCode(await runScan(io, flags, (o) => scan(target, o)));
+    });
+    program.addCommand(cmd);
+  };
+
+  scanCommand(
+    'image',
+    'ref',
+    'scan a container image: docker-archive (plain or gzip), oci-archive, oci:<dir>[:tag], or a registry reference',
+    ['image'],
+    (t, o) => scanImage(t, o),
+  );
+  scanCommand('fs', 'dir', 'scan a project checkout: lock files, manifests and installed packages', [], (t, o) => scanDirectory(t, 'fs', o));
+  scanCommand('rootfs', 'dir', 'scan an unpacked root filesystem as an image would be scanned', [], (t, o) => scanDirectory(t, 'rootfs', o));
+  scanCommand('sbom', 'file', 'use a CycloneDX or SPDX JSON document as the inventory', [], (t, o) => scanSbom(t, o));
+
+  const cacheCmd = new Command('cache').description('manage the layer cache');
+  const cacheFlags = (self: Command) => resolveFlags(['global', 'cache'], { ...given(program), ...given(self) }, io.env);
+  for (const sub of [
+    addFlags(new Command('clean').description('delete every cached layer analysis'), ['cache']).action((_o: unknown, self: Command) => {
+      const cache = LayerCache.open((cacheFlags(self)['cache-dir'] as string | undefined) ?? defaultCacheDir());
+      try {
+        io.stdout(`removed ${cache.clear()} cached layers from ${cache.file}\n`);
+      } finally {
+        cache.close();
+      }
+    }),
+    addFlags(new Command('status').description('show where the cache is and how much it holds'), ['cache']).action((_o: unknown, self: Command) => {
+      const cache = LayerCache.open((cacheFlags(self)['cache-dir'] as string | undefined) ?? defaultCacheDir());
+      try {
+        const s = cache.stats();
+        io.stdout(`${s.file}: ${s.entries} cached layers, ${formatBytes(s.bytes)}\n`);
+      } finally {
+        cache.close();
+      }
+    }),
+  ]) {
+    cacheCmd.addCommand(sub);
+  }
+  program.addCommand(cacheCmd);
+
+  program
+    .command('version')
+    .description('print the tool version, the ScanResult schema version and the cache schema version')
+    .action(() => {
+      io.stdout(`bulkhead ${toolVersion()}\nscan result schema 1\nlayer cache schema ${CACHE_SCHEMA_VERSION}\nvulnerability database: not installed (arrives with vulnerability matching)\n`);
+    });
+
+  program
+    .command('docs')
+    .description('write the generated reference (CLI flags and commands) into a folder')
+    .argument('[dir]', 'target folder', 'docs')
+    .action((dir: string) => {
+      const files = generateDocs(program);
+      for (const [name, text] of Object.entries(files)) writeAtomically(path.join(path.resolve(io.cwd, dir), name), text);
+      io.stdout(`wrote ${Object.keys(files).join(', ')} to ${dir}\n`);
+    });
+  return program;
+}
+
+export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let code: number = ExitCode.ok;
+  const debug = argv.includes('--debug');
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
+      return ExitCode.input;
+    }
+    if (isBulkheadError(e)) {
+      io.stderr(`bulkhead: error: ${e.describe()}\n`);
+      if (debug && e.stack) io.stderr(`${e.stack}\n`);
+      return e.exitCode;
+    }
+    io.stderr(`bulkhead: internal error: ${(e as Error).message ?? String(e)}\n`);
+    io.stderr(debug && (e as Error).stack ? `${(e as Error).stack}\n` : 'run again with --debug for details, and report it\n');
+    return ExitCode.external;
+  }
+}

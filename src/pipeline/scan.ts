@@ -1,0 +1,173 @@
+/**
+ * The one pipeline: target → artifact → analyzers → (detectors, filters in
+ * later stages) → ScanResult. Each scan function is a short list of named
+ * steps; the CLI, the library API and the server all call these.
+ */
+import { openImage } from '../artifact/image/open.js';
+import { DEFAULT_PLATFORM, type Platform } from '../artifact/image/source.js';
+import { FS_SKIP_NAMES, ROOTFS_SKIP_DIRS, walkDirectory } from '../artifact/fs/walker.js';
+import { LayerCache } from '../cache/layer-cache.js';
+import { BulkheadError } from '../core/errors.js';
+import { silentProgress, type ProgressReporter } from '../core/progress.js';
+import type { LayerRef, Notice, ScanResult, TargetKind } from '../core/types.js';
+import { SCAN_RESULT_SCHEMA_VERSION } from '../core/types.js';
+import { toolVersion } from '../core/version.js';
+import type { Analyzer } from '../inventory/analyzer.js';
+import { analyzerFingerprint, analyzersFor } from '../inventory/registry.js';
+import { assembleInventory } from './assemble.js';
+import { FileAnalysisRunner } from './file-analysis.js';
+import { analyzeLayer, LAYER_ANALYSIS_FORMAT, notableReasons, type LayerAnalysis } from './layer-analysis.js';
+import { mergeLayers } from './merge.js';
+
+export const SCANNERS = ['vuln', 'secret', 'misconfig', 'license'] as const;
+export type Scanner = (typeof SCANNERS)[number];
+export const DEFAULT_SCANNERS: readonly Scanner[] = ['vuln', 'secret'];
+
+export interface ScanOptions {
+  platform?: Platform;
+  scanners?: readonly Scanner[];
+  /** A layer cache; `null` disables caching. Default: none (the CLI opens one). */
+  cache?: LayerCache | null;
+  /** Override the analyzer list (tests, embedders). */
+  analyzers?: readonly Analyzer[];
+  progress?: ProgressReporter;
+  /** Fail when nothing is found (image, rootfs, sbom); default true. */
+  requirePackages?: boolean;
+}
+
+export interface Draft {
+  kind: TargetKind;
+  name: string;
+  started: number;
+  notices: Notice[];
+  stats: ScanResult['stats'];
+}
+
+export function draft(kind: TargetKind, name: string): Draft {
+  return {
+    kind,
+    name,
+    started: Date.now(),
+    notices: [],
+    stats: { layersRead: 0, layersFromCache: 0, filesAnalyzed: 0, bytesRead: 0, durationMs: 0 },
+  };
+}
+
+export function finish(d: Draft, body: Pick<ScanResult, 'packages'> & Partial<ScanResult>, options: ScanOptions): ScanResult {
+  const result: ScanResult = {
+    schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
+    tool: { name: 'bulkhead', version: toolVersion() },
+    createdAt: new Date(d.started).toISOString(),
+    target: { kind: d.kind, name: d.name },
+    ...body,
+    findings: body.findings ?? [],
+    notices: d.notices,
+    scanners: [...(options.scanners ?? DEFAULT_SCANNERS)],
+    stats: { ...d.stats, durationMs: Date.now() - d.started },
+  };
+  if (result.packages.length === 0) {
+    const what = d.kind === 'fs' ? 'no packages, lock files or manifests' : 'no OS or language packages';
+    if (d.kind !== 'fs' && options.requirePackages !== false) {
+      throw new BulkheadError('NOTHING_FOUND', `found ${what} in ${d.name}`, {
+        where: d.name,
+        hint: 'this is not a clean result: the target may be empty, unsupported, or from scratch; pass --allow-empty if that is expected',
+      });
+    }
+    result.notices.push({ level: 'warning', message: `found ${what}: nothing could be checked for vulnerabilities` });
+  }
+  return result;
+}
+
+/** Scan a container image (archive, layout or registry reference). */
+export async function scanImage(reference: string, options: ScanOptions = {}): Promise<ScanResult> {
+  const d = draft('image', reference);
+  const progress = options.progress ?? silentProgress;
+  const analyzers = options.analyzers ?? analyzersFor('image');
+  const runner = new FileAnalysisRunner(analyzers, { targetKind: 'image' });
+  const fingerprint = analyzerFingerprint(analyzers);
+  const source = await openImage(reference);
+  try {
+    const { metadata, layers } = await source.resolve(options.platform ?? DEFAULT_PLATFORM);
+    const results: Array<LayerAnalysis | undefined> = layers.map(() => undefined);
+    const keys = layers.map((l) => LayerCache.key(l.diffID, fingerprint, LAYER_ANALYSIS_FORMAT));
+    progress.start(layers.length, layers.reduce((n, l) => n + (l.size ?? 0), 0));
+    layers.forEach((l, i) => {
+      const hit = options.cache?.get<LayerAnalysis>(keys[i]!);
+      if (hit && hit.diffID === l.diffID) {
+        results[i] = hit;
+        d.stats.layersFromCache++;
+        progress.layerDone(i, l.size ?? 0, true);
+      }
+    });
+    // Identical diffIDs at several positions are read once.
+    const missing = layers.filter((l, i) => !results[i] && layers.findIndex((o) => o.diffID === l.diffID) === i);
+    await source.streamLayers(missing, async (layer, blob) => {
+      const analysis = await analyzeLayer(layer, blob, runner);
+      layers.forEach((l, i) => {
+        if (l.diffID === layer.diffID) results[i] = analysis;
+      });
+      d.stats.layersRead++;
+      d.stats.bytesRead += analysis.stats.compressedBytes;
+      d.stats.filesAnalyzed += analysis.stats.filesAnalyzed;
+      options.cache?.put(keys[layer.index]!, layer.diffID, analysis);
+      progress.layerDone(layer.index, analysis.stats.compressedBytes, false);
+    });
+    progress.finish();
+    const analyses = results.map((r, i) => {
+      if (!r) throw new BulkheadError('INTERNAL', `layer ${i} was never read`);
+      return r;
+    });
+    const refs: LayerRef[] = metadata.layers.map(({ mediaType: _m, size: _s, ...ref }) => ref);
+    const view = mergeLayers(analyses, refs);
+    for (const w of view.warnings) d.notices.push({ level: 'warning', message: w });
+    const inventory = assembleInventory(view, refs);
+    return finish(d, { image: metadata, ...inventory, notableFiles: view.notableFiles }, options);
+  } finally {
+    await source.close();
+  }
+}
+
+/** Scan a directory: `fs` for a project checkout (lock files), `rootfs` for an unpacked root filesystem. */
+export async function scanDirectory(dir: string, kind: 'fs' | 'rootfs', options: ScanOptions = {}): Promise<ScanResult> {
+  const d = draft(kind, dir);
+  const analyzers = options.analyzers ?? analyzersFor(kind);
+  const runner = new FileAnalysisRunner(analyzers, { targetKind: kind });
+  const layer: LayerAnalysis = {
+    diffID: '',
+    paths: [],
+    files: {},
+    whiteouts: [],
+    opaqueDirs: [],
+    notableFiles: [],
+    warnings: [],
+    stats: { entries: 0, filesAnalyzed: 0, uncompressedBytes: 0, compressedBytes: 0 },
+  };
+  await walkDirectory(
+    dir,
+    { skipDirs: kind === 'rootfs' ? ROOTFS_SKIP_DIRS : new Set(), skipNames: kind === 'fs' ? FS_SKIP_NAMES : new Set() },
+    {
+      entry: (e) => {
+        layer.paths.push(e.path);
+        const reasons = notableReasons(e);
+        if (reasons.length && kind === 'rootfs') layer.notableFiles.push({ path: e.path, mode: e.mode, uid: e.uid, gid: e.gid, reasons });
+        if (e.type !== 'file') return 0;
+        const info = { path: e.path, size: e.size, mode: e.mode, uid: e.uid, gid: e.gid };
+        const limit = runner.limitFor(info);
+        if (runner.tooLarge(info, limit)) layer.warnings.push(`${e.path}: ${e.size} bytes, larger than analyzers accept; not analysed`);
+        return limit;
+      },
+      file: async (e, content) => {
+        layer.stats.filesAnalyzed++;
+        d.stats.bytesRead += content.length;
+        const results = await runner.run({ path: e.path, size: e.size, mode: e.mode, uid: e.uid, gid: e.gid }, content, layer.warnings);
+        if (results.length) layer.files[e.path] = results;
+      },
+      warning: (m) => layer.warnings.push(m),
+    },
+  );
+  d.stats.filesAnalyzed = layer.stats.filesAnalyzed;
+  const view = mergeLayers([layer], []);
+  for (const w of layer.warnings) d.notices.push({ level: 'warning', message: w });
+  const inventory = assembleInventory(view, undefined);
+  return finish(d, { ...inventory, notableFiles: view.notableFiles }, options);
+}

@@ -1,0 +1,76 @@
+/**
+ * The human-readable report: what was scanned, the OS, the inventory per
+ * package type (with the layer that added each package), notable files,
+ * findings and notices.
+ */
+import pc from 'picocolors';
+import type { Package, ScanResult } from '../core/types.js';
+
+export interface TableOptions {
+  color: boolean;
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function layerLabel(p: Package): string {
+  return p.layer ? String(p.layer.index) : '';
+}
+
+export function renderTable(result: ScanResult, options: TableOptions): string {
+  const c = pc.createColors(options.color);
+  const out: string[] = [];
+  out.push(c.bold(`${result.target.name}`) + c.dim(` (${result.target.kind})`));
+  if (result.image) {
+    const img = result.image;
+    out.push(`  platform ${img.os}/${img.architecture}${img.variant ? `/${img.variant}` : ''}, ${img.layers.length} layers`);
+    if (img.manifestDigest) out.push(`  manifest ${img.manifestDigest}`);
+    out.push(`  config   ${img.configDigest}`);
+  }
+  if (result.os) {
+    const os = result.os;
+    out.push(`  os       ${os.prettyName ?? `${os.family} ${os.version}`}${os.distroless ? ' (distroless: no os-release)' : ''}`);
+  }
+  const byType = new Map<string, Package[]>();
+  for (const p of result.packages) byType.set(p.type, [...(byType.get(p.type) ?? []), p]);
+  const counts = [...byType].map(([t, l]) => `${l.length} ${t}`).join(', ');
+  out.push(`  packages ${result.packages.length}${counts ? ` (${counts})` : ''}`);
+  for (const [type, list] of byType) {
+    out.push('', c.bold(`${type} packages`));
+    const rows = list.map((p) => [
+      p.namespace ? `${p.namespace}:${p.name}` : p.name,
+      p.version,
+      p.sourceName && (p.sourceName !== p.name || (p.sourceVersion && p.sourceVersion !== p.version))
+        ? `${p.sourceName}${p.sourceVersion && p.sourceVersion !== p.version ? ` ${p.sourceVersion}` : ''}`
+        : p.ownedBy
+          ? `(${p.ownedBy.type} ${p.ownedBy.name})`
+          : '',
+      layerLabel(p),
+      p.locations[0] ?? '',
+    ]);
+    out.push(table(['name', 'version', 'source / owner', 'layer', 'found in'], rows));
+  }
+  if (result.notableFiles?.length) {
+    out.push('', c.bold('notable files'));
+    out.push(
+      table(
+        ['path', 'mode', 'why', 'layer'],
+        result.notableFiles.map((f) => [f.path, `0${f.mode.toString(8)}`, f.reasons.join(', '), f.layer ? String(f.layer.index) : '']),
+      ),
+    );
+  }
+  if (result.findings.length) {
+    out.push('', c.bold(`findings (${result.findings.length})`));
+    out.push(table(['severity', 'id', 'title', 'where'], result.findings.map((f) => [f.severity, f.id, f.title, f.location.path ?? ''])));
+  }
+  const warnings = result.notices.filter((n) => n.level !== 'info');
+  if (warnings.length) {
+    out.push('', c.yellow(`${warnings.length} notice(s):`));
+    for (const n of warnings.slice(0, 50)) out.push(`  ${n.level}: ${n.message}`);
+    if (warnings.length > 50) out.push(`  … ${warnings.length - 50} more (see --format json)`);
+  }
+  return `${out.join('\n')}\n`;
+}
