@@ -1,4 +1,6 @@
 import type { Analyzer } from '../analyzer.js';
+import { npmAnalyzers } from './npm/index.js';
+import { pythonAnalyzers } from './python/index.js';
 
-/** The lang analyzers, in the order they run. */
-export const langAnalyzers: readonly Analyzer[] = [];
+/** The language-package analyzers, in the order they run. */
+export const langAnalyzers: readonly Analyzer[] = [...npmAnalyzers, ...pythonAnalyzers];
