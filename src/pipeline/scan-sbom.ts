@@ -21,5 +21,6 @@ export async function scanSbom(file: string, options: ScanOptions = {}): Promise
   }
   const contents = readSbom(await readFile(file, 'utf8'), file);
   d.stats.bytesRead = size;
+  for (const w of contents.warnings) d.notices.push({ level: 'warning', message: w, where: file });
   return finish(d, { packages: contents.packages, ...(contents.os ? { os: contents.os } : {}) }, options);
 }
