@@ -11,7 +11,7 @@ import type { OsFact } from './merge.js';
 import { lsbReleaseAnalyzer } from './lsb-release.js';
 import { osReleaseAnalyzer } from './os-release.js';
 import { redhatReleaseAnalyzer } from './redhat-release.js';
-import { hasShared, layerDigests, layerFiles } from '../pkg/testdata/shared-fixtures.js';
+import { hasShared, layerDigests, layerFiles } from '../../../test/helpers/shared-fixtures.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
 const ctx = { targetKind: 'image' as const };

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apkAnalyzer, apkNames, parseApkInstalled } from './apk.js';
-import { hasShared, SHARED_ALPINE } from './testdata/shared-fixtures.js';
+import { hasShared, SHARED_ALPINE } from '../../../test/helpers/shared-fixtures.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'apk');
 const ctx = { targetKind: 'image' as const };

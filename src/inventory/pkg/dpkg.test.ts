@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { AnalysisResult, Analyzer } from '../analyzer.js';
 import { dependencyNames, dpkgAnalyzer, parseDpkgStatus } from './dpkg.js';
 import { dpkgInfoAnalyzer } from './dpkg-info.js';
-import { hasShared, layerDigests, layerFiles } from './testdata/shared-fixtures.js';
+import { hasShared, layerDigests, layerFiles } from '../../../test/helpers/shared-fixtures.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'dpkg');
 const ctx = { targetKind: 'image' as const };

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnalysisResult } from '../../analyzer.js';
 import { isInstalledPackageJson, npmPackageJsonAnalyzer, parseInstalledPackageJson } from './package-json.js';
 import { mutationsOf, randomBytes } from './testdata/fuzz.js';
-import { hasSharedImages, layerFiles } from './testdata/shared-layer.js';
+import { hasShared as hasSharedImages, layerDigests, layerFiles } from '../../../../test/helpers/shared-fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => readFileSync(path.join(here, 'testdata/installed', name));
@@ -119,7 +119,7 @@ describe('npm-package-json analyzer', () => {
 
 describe.skipIf(!hasSharedImages)('npm-package-json on the shared app-node image', () => {
   it('finds the 69 installed packages of /app/node_modules in layer 2', async () => {
-    const files = await layerFiles('app-node', 1, (p) => npmPackageJsonAnalyzer.wants(p, { path: p, size: 0, mode: 0o644, uid: 0, gid: 0 }));
+    const files = await layerFiles(layerDigests('app-node')[1]!, (p) => npmPackageJsonAnalyzer.wants(p, { path: p, size: 0, mode: 0o644, uid: 0, gid: 0 }));
     const found = new Map<string, string>();
     for (const [p, content] of files) {
       const result = await analyze(p, content);

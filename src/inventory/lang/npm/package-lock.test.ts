@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { PackageRecord } from '../../analyzer.js';
 import { npmPackageLockAnalyzer, parsePackageLock, splitInstallPath } from './package-lock.js';
 import { mutationsOf, randomBytes } from './testdata/fuzz.js';
-import { hasSharedImages, layerFiles } from './testdata/shared-layer.js';
+import { hasShared as hasSharedImages, layerDigests, layerFiles } from '../../../../test/helpers/shared-fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const lock = (name: string) => readFileSync(path.join(here, 'testdata/locks', name), 'utf8');
@@ -150,7 +150,7 @@ describe('npm-package-lock analyzer', () => {
 
 describe.skipIf(!hasSharedImages)('npm-package-lock on the shared app-node image', () => {
   it('reads the 69 packages of /app/package-lock.json (v3) from layer 2', async () => {
-    const files = await layerFiles('app-node', 1, (p) => p === '/app/package-lock.json');
+    const files = await layerFiles(layerDigests('app-node')[1]!, (p) => p === '/app/package-lock.json');
     const content = files.get('/app/package-lock.json');
     expect(content).toBeDefined();
     const result = await npmPackageLockAnalyzer.analyze({ path: '/app/package-lock.json', info: info('/app/package-lock.json'), content: content! }, { targetKind: 'fs' });

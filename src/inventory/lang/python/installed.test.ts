@@ -7,7 +7,7 @@ import type { AnalysisResult } from '../../analyzer.js';
 import { isInstalledMetadata, parseInstalledMetadata, pythonInstalledAnalyzer } from './installed.js';
 import { declaredLicenses, parseHeaders } from './metadata.js';
 import { mutationsOf, randomBytes } from '../npm/testdata/fuzz.js';
-import { hasSharedImages, layerFiles } from '../npm/testdata/shared-layer.js';
+import { hasShared as hasSharedImages, layerDigests, layerFiles } from '../../../../test/helpers/shared-fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => readFileSync(path.join(here, 'testdata/installed', name));
@@ -128,7 +128,7 @@ describe('python-installed analyzer', () => {
 
 describe.skipIf(!hasSharedImages)('python-installed on the shared app-python image', () => {
   it('finds the ten Debian-installed distributions of layer 2', async () => {
-    const files = await layerFiles('app-python', 1, isInstalledMetadata);
+    const files = await layerFiles(layerDigests('app-python')[1]!, isInstalledMetadata);
     const found = new Map<string, { version: string; licenses?: string[] }>();
     for (const [p, content] of files) {
       const result = await analyze(p, content);

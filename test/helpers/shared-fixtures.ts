@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHARED = path.resolve(repoRoot, '../shared');
 export const SHARED_OCI = path.join(SHARED, 'fixtures/images/oci');
 export const SHARED_ALPINE = path.join(SHARED, 'fixtures/alpine');
-export const hasShared = existsSync(SHARED_OCI);
+export const hasShared = existsSync(path.join(SHARED_OCI, 'index.json'));
 
 function blobPath(digest: string): string {
   return path.join(SHARED_OCI, 'blobs', ...digest.split(':'));
@@ -30,9 +30,14 @@ export function layerDigests(tag: string): string[] {
   return manifest.layers.map((l) => l.digest);
 }
 
-/** Regular files of one layer whose `/`-rooted path passes `wanted`. */
-export async function layerFiles(digest: string, wanted: (p: string) => boolean): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
+export interface LayerFile {
+  content: Buffer;
+  mode: number;
+}
+
+/** Regular files of a gzip'd layer whose `/`-rooted path passes `wanted`, with their modes. */
+export async function readLayerFiles(digest: string, wanted: (p: string) => boolean): Promise<Map<string, LayerFile>> {
+  const files = new Map<string, LayerFile>();
   const tar = extract();
   createReadStream(blobPath(digest)).pipe(createGunzip()).pipe(tar as unknown as NodeJS.WritableStream);
   for await (const entry of tar) {
@@ -40,10 +45,16 @@ export async function layerFiles(digest: string, wanted: (p: string) => boolean)
     if (entry.header.type === 'file' && wanted(name)) {
       const chunks: Buffer[] = [];
       for await (const c of entry) chunks.push(c as Buffer);
-      files.set(name, Buffer.concat(chunks));
+      files.set(name, { content: Buffer.concat(chunks), mode: entry.header.mode ?? 0 });
     } else {
       entry.resume();
     }
   }
   return files;
+}
+
+/** The same, contents only. */
+export async function layerFiles(digest: string, wanted: (p: string) => boolean): Promise<Map<string, Buffer>> {
+  const files = await readLayerFiles(digest, wanted);
+  return new Map([...files].map(([p, f]) => [p, f.content]));
 }

@@ -1,0 +1,3 @@
+package greet
+
+func Message() string { return "hello from bulkhead test data\n" }

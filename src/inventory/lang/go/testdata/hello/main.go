@@ -1,0 +1,9 @@
+package main
+
+import (
+	"os"
+
+	"example.com/greet"
+)
+
+func main() { os.Stdout.WriteString(greet.Message()) }
