@@ -52,12 +52,19 @@ function addFlags(cmd: Command, groups: ReadonlyArray<FlagSpec['group']>): Comma
 function given(cmd: Command): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of FLAGS) {
-    const key = f.name.replace(/-([a-z])/g, (_m, ch: string) => ch.toUpperCase());
-    const src = cmd.getOptionValueSource(f.name.startsWith('no-') ? f.name : key);
-    const value = f.name.startsWith('no-') ? cmd.opts()[f.name] : cmd.opts()[key];
-    if (src === 'cli' || (value !== undefined && f.name.startsWith('no-'))) out[f.name] = value;
+    const negated = f.name.startsWith('no-');
+    const key = negated ? f.name : f.name.replace(/-([a-z])/g, (_m, ch: string) => ch.toUpperCase());
+    if (cmd.getOptionValueSource(key) !== 'cli') continue;
+    // commander stores `--no-x` as false; our flag `no-x` is simply true when given.
+    out[f.name] = negated ? true : cmd.opts()[key];
   }
   return out;
+}
+
+/** Subcommands made with `new Command` do not inherit these settings; apply them to the whole tree. */
+function applyToTree(cmd: Command, io: CliIO): void {
+  cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showSuggestionAfterError(true);
+  for (const sub of cmd.commands) applyToTree(sub, io);
 }
 
 function writeAtomically(file: string, content: string): void {
@@ -195,6 +202,7 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
       for (const [name, text] of Object.entries(files)) writeAtomically(path.join(path.resolve(io.cwd, dir), name), text);
       io.stdout(`wrote ${Object.keys(files).join(', ')} to ${dir}\n`);
     });
+  applyToTree(program, io);
   return program;
 }
 

@@ -34,7 +34,7 @@ export function buildPurl(p: PackageRecord, os: OSInfo | undefined): string {
       if (version) version = withoutEpoch(version);
       if (os) qualifiers.distro = p.type === 'apk' ? os.version : `${os.family}-${os.version}`;
       if (p.sourceName && p.sourceName !== p.name) {
-        qualifiers.upstream = p.sourceVersion ? `${p.sourceName}@${p.sourceVersion}` : p.sourceName;
+        qualifiers.upstream = p.sourceVersion && p.sourceVersion !== p.version ? `${p.sourceName}@${p.sourceVersion}` : p.sourceName;
       }
       break;
     }

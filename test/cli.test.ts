@@ -1,0 +1,130 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run, type CliIO } from '../src/cli/main.js';
+import type { ScanResult } from '../src/core/types.js';
+import { EXAMPLE_DIR, EXAMPLE_REF } from './helpers/example-image.js';
+import { tempDir, writeOciLayout } from './helpers/image-builder.js';
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: { BULKHEAD_CACHE_DIR: tempDir('bulkhead-cli-cache-'), ...env },
+    isTTY: false,
+    cwd: process.cwd(),
+  };
+  const code = await run(args, io);
+  return { code, stdout, stderr };
+}
+
+describe('bulkhead image (the bundled example)', () => {
+  it('prints the inventory as a table with OS, source packages and layers', async () => {
+    const r = await cli(['image', EXAMPLE_REF]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Debian GNU/Linux 12 (bookworm)');
+    expect(r.stdout).toMatch(/zlib1g\s+1:1\.2\.13\.dfsg-1\s+zlib/);
+    expect(r.stdout).toMatch(/lodash\s+4\.17\.15\s+.*1\s+\/app\/node_modules\/lodash\/package\.json/);
+    expect(r.stdout).toMatch(/\/usr\/bin\/passwd\s+04755\s+setuid\s+0/);
+    expect(r.stderr).toMatch(/scanned .*: 8 packages, 2 layers read, 0 from cache/);
+  });
+
+  it('writes the ScanResult JSON to a file, atomically', async () => {
+    const out = path.join(tempDir(), 'r.json');
+    const r = await cli(['image', EXAMPLE_REF, '--format', 'json', '--output', out, '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('');
+    const result = JSON.parse(readFileSync(out, 'utf8')) as ScanResult;
+    expect(result.schemaVersion).toBe(1);
+    expect(result.os).toMatchObject({ family: 'debian', version: '12.15', codename: 'bookworm' });
+    const zlib = result.packages.find((p) => p.name === 'zlib1g')!;
+    expect(zlib).toMatchObject({ type: 'deb', version: '1:1.2.13.dfsg-1', sourceName: 'zlib', epoch: 1, arch: 'amd64' });
+    expect(zlib.purl).toBe('pkg:deb/debian/zlib1g@1.2.13.dfsg-1?arch=amd64&distro=debian-12.15&epoch=1&upstream=zlib');
+    expect(zlib.files).toContain('/usr/lib/x86_64-linux-gnu/libz.so.1.2.13');
+    expect(result.packages.find((p) => p.name === 'minimist')?.layer?.createdBy).toBe('COPY app /app');
+    expect(result.image?.config.exposedPorts).toEqual(['22/tcp', '3000/tcp']);
+    expect(readdirSync(path.dirname(out))).toEqual(['r.json']);
+  });
+
+  it('reads every layer from the cache on the second run', async () => {
+    const env = { BULKHEAD_CACHE_DIR: tempDir() };
+    await cli(['image', EXAMPLE_REF, '-q'], env);
+    const again = await cli(['image', EXAMPLE_REF], env);
+    expect(again.stderr).toMatch(/0 layers read, 2 from cache/);
+  });
+
+  it('takes flags from the environment and from the config file, the command line winning', async () => {
+    const dir = tempDir();
+    const config = path.join(dir, 'bulkhead.yaml');
+    writeFileSync(config, 'format: json\nquiet: true\n');
+    const fromConfig = await cli(['image', EXAMPLE_REF, '--config', config]);
+    expect(() => JSON.parse(fromConfig.stdout)).not.toThrow();
+    expect(fromConfig.stderr).toBe('');
+    const fromEnv = await cli(['image', EXAMPLE_REF, '--config', config], { BULKHEAD_FORMAT: 'cyclonedx' });
+    expect(JSON.parse(fromEnv.stdout).bomFormat).toBe('CycloneDX');
+    const fromFlag = await cli(['image', EXAMPLE_REF, '--config', config, '--format', 'spdx-json'], { BULKHEAD_FORMAT: 'cyclonedx' });
+    expect(JSON.parse(fromFlag.stdout).spdxVersion).toBe('SPDX-2.3');
+  });
+});
+
+describe('bad input', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['a missing path', ['image', 'oci:/nonexistent/layout'], /\/nonexistent\/layout does not exist/],
+    ['an unknown tag', ['image', `oci:${EXAMPLE_DIR}:nope`], /no image tagged "nope".*available tags: example/],
+    ['a bad platform', ['image', EXAMPLE_REF, '--platform', 'linux'], /invalid platform "linux"/],
+    ['an unknown format', ['image', EXAMPLE_REF, '--format', 'xml'], /argument 'xml' is invalid|Allowed choices/],
+    ['a bad config file', ['image', EXAMPLE_REF, '--config', '/nonexistent.yaml'], /config file \/nonexistent.yaml cannot be read/],
+    ['a directory that is not a layout', ['image', `oci:${path.dirname(EXAMPLE_DIR)}`], /not an OCI image layout/],
+  ];
+  for (const [label, args, message] of cases) {
+    it(`exits 2 with a one-line message for ${label}`, async () => {
+      const r = await cli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('fails loudly on an image without packages, and accepts it with --allow-empty', async () => {
+    const { dir } = await writeOciLayout({ layers: [{ entries: [{ name: 'hello.txt', content: 'hi' }] }] });
+    const r = await cli(['image', `oci:${dir}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/found no OS or language packages.*not a clean result/);
+    const ok = await cli(['image', `oci:${dir}`, '--allow-empty', '--format', 'json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).notices[0].message).toMatch(/found no OS or language packages/);
+  });
+
+  it('leaves no partial output file behind when the scan fails', async () => {
+    const out = path.join(tempDir(), 'r.json');
+    const r = await cli(['image', 'oci:/nonexistent', '-o', out]);
+    expect(r.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('prints the stack only with --debug', async () => {
+    const r = await cli(['image', 'oci:/nonexistent', '--debug']);
+    expect(r.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('reference commands', () => {
+  it('prints versions', async () => {
+    const r = await cli(['version']);
+    expect(r.stdout).toMatch(/^bulkhead \d+\.\d+\.\d+\nscan result schema 1\n/);
+  });
+
+  it('keeps the generated docs in docs/ up to date', async () => {
+    const dir = tempDir();
+    const r = await cli(['docs', dir]);
+    expect(r.code).toBe(0);
+    for (const name of ['cli.md', 'analyzers.md']) {
+      expect(readFileSync(path.join(dir, name), 'utf8'), `docs/${name} is stale: run \`node dist/cli/bin.js docs\``).toBe(
+        readFileSync(path.join(process.cwd(), 'docs', name), 'utf8'),
+      );
+    }
+  });
+});
