@@ -88,7 +88,9 @@ export function assembleInventory(view: MergedView, refs: readonly LayerRef[] | 
     if (layer !== undefined && refs?.[layer]) pkg.layer = refs[layer];
     if (OS_PACKAGE_TYPES.has(record.type)) {
       const files = ownedFiles.get(`${record.type}:${record.name}`);
-      if (files?.length && !pkg.files) pkg.files = files;
+      // Files a later layer deleted are no longer the package's.
+      const kept = files?.filter((f) => !view.deleted.has(f));
+      if (kept?.length && !pkg.files) pkg.files = kept;
     } else {
       for (const loc of locations) {
         const owner = owners.get(loc.split('!')[0]!);

@@ -19,6 +19,8 @@ export interface MergedView {
   present: Map<string, number>;
   /** Analysed path → its unbroken chain of versions, oldest first; the last is visible. */
   versions: Map<string, FileVersion[]>;
+  /** Paths a later layer deleted (whiteout or opaque directory) and nothing re-added. */
+  deleted: Set<string>;
   notableFiles: NotableFile[];
   warnings: string[];
 }
@@ -35,6 +37,7 @@ export function mergeLayers(layers: readonly LayerAnalysis[], refs: readonly Lay
   const present = new Map<string, number>();
   const versions = new Map<string, FileVersion[]>();
   const notable = new Map<string, NotableFile>();
+  const deletedPaths = new Set<string>();
   const warnings: string[] = [];
 
   layers.forEach((layer, index) => {
@@ -46,13 +49,16 @@ export function mergeLayers(layers: readonly LayerAnalysis[], refs: readonly Lay
       const gone = (p: string) => hiddenBy(p, deleted) || opaque.has('') || hiddenBy(p.slice(0, p.lastIndexOf('/')), opaque);
       for (const p of [...present.keys()]) {
         if (gone(p)) {
+          deletedPaths.add(p);
           present.delete(p);
           versions.delete(p);
           notable.delete(p);
         }
       }
     }
+    for (const w of layer.whiteouts) deletedPaths.add(w);
     for (const p of layer.paths) {
+      deletedPaths.delete(p);
       present.set(p, index);
       const results = layer.files[p];
       if (results) {
@@ -71,5 +77,5 @@ export function mergeLayers(layers: readonly LayerAnalysis[], refs: readonly Lay
     }
     warnings.push(...layer.warnings.map((w) => `layer ${index}: ${w}`));
   });
-  return { present, versions, notableFiles: [...notable.values()].sort((a, b) => a.path.localeCompare(b.path)), warnings };
+  return { present, versions, deleted: deletedPaths, notableFiles: [...notable.values()].sort((a, b) => a.path.localeCompare(b.path)), warnings };
 }
