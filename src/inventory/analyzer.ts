@@ -9,7 +9,7 @@
  * hostile, sizes are bounded by `maxBytes`, and a malformed file yields a
  * `warnings` entry rather than an exception that aborts the scan.
  */
-import type { OSInfo, Package, PackageType, TargetKind } from '../core/types.js';
+import type { Finding, OSInfo, Package, PackageType, TargetKind } from '../core/types.js';
 
 export interface FileInfo {
   /** `/`-rooted path inside the artifact, normalised (no `.`/`..`, no trailing `/`). */
@@ -48,6 +48,8 @@ export interface AnalysisResult {
   os?: Omit<OSInfo, 'source'>;
   packages?: PackageRecord[];
   ownership?: Ownership[];
+  /** Findings about the file itself (secrets); the pipeline adds the layer to their location. */
+  findings?: Finding[];
   /** Things the user should know (a malformed entry skipped, a limit hit). */
   warnings?: string[];
 }

@@ -41,7 +41,7 @@ export class FileAnalysisRunner {
         if (!result) continue;
         if (result.warnings) warnings.push(...result.warnings.map((w) => `${info.path}: ${w}`));
         const { warnings: _w, ...kept } = result;
-        if (kept.os || kept.packages?.length || kept.ownership?.length) out.push({ analyzer: a.id, result: kept });
+        if (kept.os || kept.packages?.length || kept.ownership?.length || kept.findings?.length) out.push({ analyzer: a.id, result: kept });
       } catch (e) {
         warnings.push(`${info.path}: ${a.id} could not read it (${(e as Error).message})`);
       }
