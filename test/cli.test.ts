@@ -128,3 +128,46 @@ describe('reference commands', () => {
     }
   });
 });
+
+describe('bulkhead fs, rootfs and sbom', () => {
+  it('fs reads lock files of a project checkout; rootfs reads installed packages, not lock files', async () => {
+    const dir = tempDir();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(dir, 'var/lib/dpkg'), { recursive: true });
+    writeFileSync(path.join(dir, 'var/lib/dpkg/status'), readFileSync(path.join(process.cwd(), 'test/helpers/example-status.txt')));
+    writeFileSync(
+      path.join(dir, 'package-lock.json'),
+      JSON.stringify({
+        name: 'demo',
+        lockfileVersion: 3,
+        packages: { '': { name: 'demo', dependencies: { ms: '2.1.3' } }, 'node_modules/ms': { version: '2.1.3', license: 'MIT' } },
+      }),
+    );
+    const fs = JSON.parse((await cli(['fs', dir, '-f', 'json', '-q'])).stdout) as ScanResult;
+    expect(fs.packages.map((p) => `${p.type}:${p.name}@${p.version}`)).toEqual(['npm:ms@2.1.3']);
+    expect(fs.packages[0]!.locations).toEqual(['/package-lock.json']);
+    const rootfs = JSON.parse((await cli(['rootfs', dir, '-f', 'json', '-q'])).stdout) as ScanResult;
+    expect(rootfs.packages.map((p) => p.type)).toEqual(Array(6).fill('deb'));
+    expect(rootfs.os).toMatchObject({ family: 'debian', distroless: true });
+  });
+
+  for (const format of ['cyclonedx', 'spdx-json']) {
+    it(`reads its own ${format} SBOM back as a target with the same packages`, async () => {
+      const file = path.join(tempDir(), `sbom.${format}.json`);
+      expect((await cli(['image', EXAMPLE_REF, '-f', format, '-o', file, '-q'])).code).toBe(0);
+      const original = JSON.parse((await cli(['image', EXAMPLE_REF, '-f', 'json', '-q'])).stdout) as ScanResult;
+      const fromSbom = JSON.parse((await cli(['sbom', file, '-f', 'json', '-q'])).stdout) as ScanResult;
+      const ids = (r: ScanResult) => r.packages.map((p) => p.purl).sort();
+      expect(ids(fromSbom)).toEqual(ids(original));
+      expect(fromSbom.target.kind).toBe('sbom');
+    });
+  }
+
+  it('refuses a file that is not an SBOM with exit code 2', async () => {
+    const file = path.join(tempDir(), 'x.json');
+    writeFileSync(file, '{"hello": 1}');
+    const r = await cli(['sbom', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(file);
+  });
+});
