@@ -41,7 +41,7 @@ export const FLAGS: readonly FlagSpec[] = [
     group: 'scan',
     choices: ['vuln', 'secret', 'misconfig', 'license'],
     description: 'what to look for, comma-separated; the inventory is always taken',
-    default: ['vuln', 'secret'],
+    default: ['vuln', 'secret', 'misconfig'],
   },
   { name: 'fail-on', type: 'string', arg: 'severity', group: 'report', choices: ['critical', 'high', 'medium', 'low', 'info', 'unknown'], description: 'exit with code 1 when a finding is at or above this severity' },
   { name: 'allow-empty', type: 'boolean', group: 'scan', description: 'accept a target in which no package was found (e.g. a scratch image) instead of failing', default: false },

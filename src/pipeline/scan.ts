@@ -14,6 +14,7 @@ import { SCAN_RESULT_SCHEMA_VERSION } from '../core/types.js';
 import { toolVersion } from '../core/version.js';
 import type { Analyzer } from '../inventory/analyzer.js';
 import { analyzerFingerprint, analyzersFor } from '../inventory/registry.js';
+import { checkImage } from '../misconfig/image/index.js';
 import { assembleInventory } from './assemble.js';
 import { FileAnalysisRunner } from './file-analysis.js';
 import { analyzeLayer, LAYER_ANALYSIS_FORMAT, notableReasons, type LayerAnalysis } from './layer-analysis.js';
@@ -21,7 +22,7 @@ import { mergeLayers } from './merge.js';
 
 export const SCANNERS = ['vuln', 'secret', 'misconfig', 'license'] as const;
 export type Scanner = (typeof SCANNERS)[number];
-export const DEFAULT_SCANNERS: readonly Scanner[] = ['vuln', 'secret'];
+export const DEFAULT_SCANNERS: readonly Scanner[] = ['vuln', 'secret', 'misconfig'];
 
 export interface ScanOptions {
   platform?: Platform;
@@ -33,6 +34,10 @@ export interface ScanOptions {
   progress?: ProgressReporter;
   /** Fail when nothing is found (image, rootfs, sbom); default true. */
   requirePackages?: boolean;
+}
+
+function scanners(options: ScanOptions): readonly Scanner[] {
+  return options.scanners ?? DEFAULT_SCANNERS;
 }
 
 export interface Draft {
@@ -121,7 +126,9 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
     const view = mergeLayers(analyses, refs);
     for (const w of view.warnings) d.notices.push({ level: 'warning', message: w });
     const inventory = assembleInventory(view, refs);
-    return finish(d, { image: metadata, ...inventory, notableFiles: view.notableFiles }, options);
+    const result = finish(d, { image: metadata, ...inventory, notableFiles: view.notableFiles }, options);
+    if (scanners(options).includes('misconfig')) result.findings.push(...checkImage(result));
+    return result;
   } finally {
     await source.close();
   }
