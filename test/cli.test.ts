@@ -171,3 +171,27 @@ describe('bulkhead fs, rootfs and sbom', () => {
     expect(r.stderr).toContain(file);
   });
 });
+
+describe('bulkhead db', () => {
+  const records = path.join(process.cwd(), 'src/vuln/db/testdata/osv');
+
+  it('imports OSV records, then reports them in db status and version', async () => {
+    const env = { BULKHEAD_DB_DIR: tempDir() };
+    const imported = await cli(['db', 'import', records], env);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/^imported \d+ records into .*: \d+ added, 0 replaced, 0 unchanged, 0 skipped\n$/);
+    const status = await cli(['db', 'status'], env);
+    expect(status.stdout).toMatch(/records\s+8 \(1 withdrawn\)/);
+    expect(status.stdout).toMatch(/\n\s+Debian\s+\d+\n/);
+    const version = await cli(['version'], env);
+    expect(version.stdout).toMatch(/vulnerability database: schema \d+, \d+ records, updated /);
+  });
+
+  it('says how to get a database when there is none, and --offline never downloads one', async () => {
+    const env = { BULKHEAD_DB_DIR: tempDir() };
+    expect((await cli(['db', 'status'], env)).stdout).toMatch(/no vulnerability database at .*: run bulkhead db update/);
+    const offline = await cli(['db', 'update', '--offline'], env);
+    expect(offline.code).toBe(3);
+    expect(offline.stderr).toMatch(/bulkhead db update|db import/);
+  });
+});

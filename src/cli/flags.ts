@@ -21,7 +21,7 @@ export interface FlagSpec {
   /** Placeholder in help output. */
   arg?: string;
   /** Flags shared by a group of commands. */
-  group: 'global' | 'scan' | 'image' | 'report' | 'cache';
+  group: 'global' | 'scan' | 'image' | 'report' | 'cache' | 'db';
 }
 
 export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json'] as const;
@@ -47,6 +47,16 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'allow-empty', type: 'boolean', group: 'scan', description: 'accept a target in which no package was found (e.g. a scratch image) instead of failing', default: false },
   { name: 'cache-dir', type: 'string', arg: 'dir', group: 'cache', description: 'where the layer cache lives (default: $XDG_CACHE_HOME/bulkhead)' },
   { name: 'no-cache', type: 'boolean', group: 'cache', description: 'neither read nor write the layer cache', default: false },
+  { name: 'db-dir', type: 'string', arg: 'dir', group: 'db', description: 'where the vulnerability database lives (default: <cache dir>/db)' },
+  { name: 'db-repository', type: 'string', arg: 'url', group: 'db', description: 'OSV bucket or a mirror with the same layout (<url>/<Ecosystem>/all.zip)' },
+  { name: 'offline', type: 'boolean', group: 'db', description: 'never touch the network; a missing database is an error', default: false },
+  {
+    name: 'ecosystems',
+    type: 'list',
+    arg: 'list',
+    group: 'db',
+    description: 'OSV ecosystems to download, comma-separated (default: the distributions and language ecosystems Bulkhead matches)',
+  },
   { name: 'platform', type: 'string', arg: 'os/arch[/variant]', group: 'image', description: 'platform to pick from a multi-platform image', default: 'linux/amd64' },
 ];
 

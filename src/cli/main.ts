@@ -16,6 +16,7 @@ import { scanSbom } from '../pipeline/scan-sbom.js';
 import { rendererFor } from '../report/registry.js';
 import { FLAGS, resolveFlags, type FlagSpec, type FlagValues } from './flags.js';
 import { generateDocs } from './docs.js';
+import { dbStatus, defaultDbDir, importDb, updateDb, DB_SCHEMA_VERSION } from '../vuln/db/index.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -94,6 +95,11 @@ function withTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
 }
 
 const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
+
+function formatAge(ms: number): string {
+  const h = ms / 3_600_000;
+  return h < 48 ? `${h.toFixed(1)} hours` : `${(h / 24).toFixed(1)} days`;
+}
 
 async function runScan(
   io: CliIO,
@@ -188,10 +194,60 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
 
   program
     .command('version')
-    .description('print the tool version, the ScanResult schema version and the cache schema version')
+    .description('print the tool version, the result, cache and database schema versions, and the database age')
     .action(() => {
-      io.stdout(`bulkhead ${toolVersion()}\nscan result schema 1\nlayer cache schema ${CACHE_SCHEMA_VERSION}\nvulnerability database: not installed (arrives with vulnerability matching)\n`);
+      const flags = resolveFlags(['global', 'db'], given(program), io.env);
+      const status = dbStatus((flags['db-dir'] as string | undefined) ?? defaultDbDir());
+      const db = status.present
+        ? `vulnerability database: schema ${status.schemaVersion}, ${status.records} records, updated ${status.updatedAt ?? 'unknown'}${status.ageMs !== undefined ? ` (${formatAge(status.ageMs)} ago)` : ''}${status.stale ? ', STALE: run bulkhead db update' : ''}`
+        : `vulnerability database: schema ${DB_SCHEMA_VERSION}, not installed (bulkhead db update)`;
+      io.stdout(`bulkhead ${toolVersion()}\nscan result schema 1\nlayer cache schema ${CACHE_SCHEMA_VERSION}\n${db}\n`);
     });
+
+  const dbCmd = new Command('db').description('manage the OSV vulnerability database');
+  const dbFlags = (self: Command) => resolveFlags(['global', 'db'], { ...given(program), ...given(self) }, io.env);
+  const dbDir = (flags: FlagValues) => (flags['db-dir'] as string | undefined) ?? defaultDbDir();
+  dbCmd.addCommand(
+    addFlags(new Command('update').description('download the OSV data (all.zip per ecosystem), then only what changed'), ['global', 'db']).action(
+      async (_o: unknown, self: Command) => {
+        const flags = dbFlags(self);
+        const log = flags.quiet === true ? undefined : (m: string) => io.stderr(`${m}\n`);
+        const r = await updateDb({
+          dir: dbDir(flags),
+          repository: flags['db-repository'] as string | undefined,
+          ecosystems: flags.ecosystems as string[] | undefined,
+          offline: flags.offline === true,
+          log,
+        });
+        for (const w of r.warnings.slice(0, 20)) io.stderr(`warning: ${w}\n`);
+        if (r.warningTotal > 20) io.stderr(`… ${r.warningTotal - 20} more warnings\n`);
+        io.stdout(`${r.updated ? 'updated' : 'kept'} ${r.file} (${r.requests} requests, ${(r.elapsedMs / 1000).toFixed(1)}s)\n`);
+      },
+    ),
+  );
+  dbCmd.addCommand(
+    addFlags(new Command('import').description('build the database from an OSV all.zip or a folder of OSV JSON files (air-gapped sites)'), ['global', 'db'])
+      .argument('<source>')
+      .action(async (source: string, _o: unknown, self: Command) => {
+        const flags = dbFlags(self);
+        const r = await importDb({ dir: dbDir(flags), source: path.resolve(io.cwd, source) });
+        const c = r.counts;
+        io.stdout(`imported ${c.read} records into ${r.file}: ${c.added} added, ${c.replaced} replaced, ${c.unchanged} unchanged, ${c.skipped} skipped\n`);
+      }),
+  );
+  dbCmd.addCommand(
+    addFlags(new Command('status').description('show the database source, age and records per ecosystem'), ['global', 'db']).action((_o: unknown, self: Command) => {
+      const flags = dbFlags(self);
+      const s = dbStatus(dbDir(flags));
+      if (!s.present) {
+        io.stdout(`no vulnerability database at ${s.file}: run bulkhead db update (or db import <zip|dir>)\n`);
+        return;
+      }
+      io.stdout(`${s.file}\n  source   ${s.source ?? 'unknown'}\n  updated  ${s.updatedAt ?? 'unknown'}${s.ageMs !== undefined ? ` (${formatAge(s.ageMs)} ago)` : ''}${s.stale ? '  STALE' : ''}\n  records  ${s.records} (${s.withdrawn} withdrawn), ${formatBytes(s.sizeBytes)}\n`);
+      for (const e of s.ecosystems) io.stdout(`  ${e.name.padEnd(14)} ${e.count}\n`);
+    }),
+  );
+  program.addCommand(dbCmd);
 
   program
     .command('docs')
