@@ -62,6 +62,8 @@ export interface Analyzer {
   readonly description: string;
   /** Target kinds the analyzer runs on (lock files in `fs`, installed metadata in images and rootfs). */
   readonly targets: readonly TargetKind[];
+  /** The scanner that enables it (`--scanners`); inventory analyzers, without one, always run. */
+  readonly scanner?: 'secret' | 'misconfig' | 'license';
   /** Files larger than this are not buffered; the skip is reported. */
   readonly maxBytes?: number;
   /** Decide from the path and file facts alone; called for every regular file, so keep it cheap. */

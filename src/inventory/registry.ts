@@ -10,8 +10,9 @@ import { langAnalyzers } from './lang/index.js';
 
 export const analyzers: readonly Analyzer[] = [...osAnalyzers, ...pkgAnalyzers, ...langAnalyzers];
 
-export function analyzersFor(kind: TargetKind, all: readonly Analyzer[] = analyzers): Analyzer[] {
-  return all.filter((a) => a.targets.includes(kind));
+/** The analyzers for a target kind: the inventory ones always, the others when their scanner is on. */
+export function analyzersFor(kind: TargetKind, scanners?: readonly string[], all: readonly Analyzer[] = analyzers): Analyzer[] {
+  return all.filter((a) => a.targets.includes(kind) && (!a.scanner || !scanners || scanners.includes(a.scanner)));
 }
 
 /** Part of the layer cache key: any analyzer change invalidates cached layers. */

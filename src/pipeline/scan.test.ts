@@ -243,3 +243,47 @@ describe('scanDirectory', () => {
     expect(r.packages[0]!.locations).toEqual(['/etc/db.pkgs']);
   });
 });
+
+describe('findings analyzers make about files', () => {
+  /** Reports every line starting with TOKEN= as a finding, like a secret rule would. */
+  const tokenAnalyzer: Analyzer = {
+    id: 'test-token',
+    version: 1,
+    description: 'test token lines',
+    targets: ['image', 'rootfs', 'fs'],
+    scanner: 'secret',
+    wants: (p) => p.endsWith('.env'),
+    analyze: ({ path: p, content }) => ({
+      findings: content
+        .toString('utf8')
+        .split('\n')
+        .flatMap((line, i) =>
+          line.startsWith('TOKEN=')
+            ? [{ kind: 'secret' as const, id: 'TEST-TOKEN', title: 'a token', severity: 'high' as const, location: { path: p, startLine: i + 1 }, references: [], evidence: 'TOKEN=****' }]
+            : [],
+        ),
+    }),
+  };
+  const image: TestImage = {
+    layers: [
+      { entries: [{ name: 'etc/db.pkgs', content: 'alpha 1.0\n' }, { name: 'app/.env', content: 'A=1\nTOKEN=abc\n' }, { name: 'app/kept.env', content: 'TOKEN=def\n' }] },
+      { entries: [{ name: 'app/.wh..env', content: '' }] },
+    ],
+  };
+
+  it('reports a secret a later layer deleted, with the layer that still holds it', async () => {
+    const { dir, layers } = await writeOciLayout(image);
+    const r = await scanImage(`oci:${dir}`, { analyzers: [listAnalyzer(), tokenAnalyzer], cache: null });
+    const byPath = new Map(r.findings.filter((f) => f.id === 'TEST-TOKEN').map((f) => [f.location.path, f]));
+    expect([...byPath.keys()].sort()).toEqual(['/app/.env', '/app/kept.env']);
+    expect(byPath.get('/app/.env')).toMatchObject({ location: { startLine: 2, layer: { index: 0, diffID: layers[0]!.diffID } } });
+    expect(byPath.get('/app/.env')!.title).toContain("removed or replaced in a later layer, but still in the image's layer 0");
+    expect(byPath.get('/app/kept.env')!.title).toBe('a token');
+  });
+
+  it('runs an analyzer only when its scanner is selected', async () => {
+    const { analyzersFor } = await import('../inventory/registry.js');
+    expect(analyzersFor('image', ['vuln'], [listAnalyzer(), tokenAnalyzer]).map((a) => a.id)).toEqual(['test-list']);
+    expect(analyzersFor('image', ['secret'], [listAnalyzer(), tokenAnalyzer]).map((a) => a.id)).toEqual(['test-list', 'test-token']);
+  });
+});

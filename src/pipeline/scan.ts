@@ -9,7 +9,7 @@ import { FS_SKIP_NAMES, ROOTFS_SKIP_DIRS, walkDirectory } from '../artifact/fs/w
 import { LayerCache } from '../cache/layer-cache.js';
 import { BulkheadError } from '../core/errors.js';
 import { silentProgress, type ProgressReporter } from '../core/progress.js';
-import type { LayerRef, Notice, ScanResult, TargetKind } from '../core/types.js';
+import type { Finding, LayerRef, Notice, ScanResult, TargetKind } from '../core/types.js';
 import { SCAN_RESULT_SCHEMA_VERSION } from '../core/types.js';
 import { toolVersion } from '../core/version.js';
 import type { Analyzer } from '../inventory/analyzer.js';
@@ -18,7 +18,7 @@ import { checkImage } from '../misconfig/image/index.js';
 import { assembleInventory } from './assemble.js';
 import { FileAnalysisRunner } from './file-analysis.js';
 import { analyzeLayer, LAYER_ANALYSIS_FORMAT, notableReasons, type LayerAnalysis } from './layer-analysis.js';
-import { mergeLayers } from './merge.js';
+import { mergeLayers, type MergedView } from './merge.js';
 
 export const SCANNERS = ['vuln', 'secret', 'misconfig', 'license'] as const;
 export type Scanner = (typeof SCANNERS)[number];
@@ -83,11 +83,42 @@ export function finish(d: Draft, body: Pick<ScanResult, 'packages'> & Partial<Sc
   return result;
 }
 
+/**
+ * Findings analyzers made about files (secrets, Dockerfile checks), from EVERY
+ * layer: a secret added in one layer and deleted in a later one is still in
+ * the image's layer history, so it is reported, and said to be deleted.
+ */
+function fileFindings(layers: readonly LayerAnalysis[], refs: readonly LayerRef[] | undefined, view: MergedView): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  layers.forEach((layer, index) => {
+    for (const [path, results] of Object.entries(layer.files)) {
+      for (const r of results) {
+        for (const f of r.result.findings ?? []) {
+          const key = `${f.id}\0${path}\0${f.location.startLine ?? ''}\0${f.evidence ?? ''}`;
+          if (seen.has(key)) continue; // the same file carried unchanged into another layer position
+          seen.add(key);
+          const finding: Finding = { ...f, location: { ...f.location, path } };
+          const ref = refs?.[index];
+          if (ref) {
+            finding.location.layer = ref;
+            if (view.present.get(path) !== index) {
+              finding.title = `${f.title} (removed or replaced in a later layer, but still in the image's layer ${index})`;
+            }
+          }
+          out.push(finding);
+        }
+      }
+    }
+  });
+  return out;
+}
+
 /** Scan a container image (archive, layout or registry reference). */
 export async function scanImage(reference: string, options: ScanOptions = {}): Promise<ScanResult> {
   const d = draft('image', reference);
   const progress = options.progress ?? silentProgress;
-  const analyzers = options.analyzers ?? analyzersFor('image');
+  const analyzers = options.analyzers ?? analyzersFor('image', scanners(options));
   const runner = new FileAnalysisRunner(analyzers, { targetKind: 'image' });
   const fingerprint = analyzerFingerprint(analyzers);
   const source = await openImage(reference);
@@ -126,7 +157,8 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
     const view = mergeLayers(analyses, refs);
     for (const w of view.warnings) d.notices.push({ level: 'warning', message: w });
     const inventory = assembleInventory(view, refs);
-    const result = finish(d, { image: metadata, ...inventory, notableFiles: view.notableFiles }, options);
+    const findings = fileFindings(analyses, refs, view);
+    const result = finish(d, { image: metadata, ...inventory, findings, notableFiles: view.notableFiles }, options);
     if (scanners(options).includes('misconfig')) result.findings.push(...checkImage(result));
     return result;
   } finally {
@@ -137,7 +169,7 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
 /** Scan a directory: `fs` for a project checkout (lock files), `rootfs` for an unpacked root filesystem. */
 export async function scanDirectory(dir: string, kind: 'fs' | 'rootfs', options: ScanOptions = {}): Promise<ScanResult> {
   const d = draft(kind, dir);
-  const analyzers = options.analyzers ?? analyzersFor(kind);
+  const analyzers = options.analyzers ?? analyzersFor(kind, scanners(options));
   const runner = new FileAnalysisRunner(analyzers, { targetKind: kind });
   const layer: LayerAnalysis = {
     diffID: '',
@@ -176,5 +208,6 @@ export async function scanDirectory(dir: string, kind: 'fs' | 'rootfs', options:
   const view = mergeLayers([layer], []);
   for (const w of layer.warnings) d.notices.push({ level: 'warning', message: w });
   const inventory = assembleInventory(view, undefined);
-  return finish(d, { ...inventory, notableFiles: view.notableFiles }, options);
+  const findings = fileFindings([layer], undefined, view);
+  return finish(d, { ...inventory, findings, notableFiles: view.notableFiles }, options);
 }
