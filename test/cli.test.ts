@@ -121,7 +121,7 @@ describe('reference commands', () => {
     const dir = tempDir();
     const r = await cli(['docs', dir]);
     expect(r.code).toBe(0);
-    for (const name of ['cli.md', 'analyzers.md']) {
+    for (const name of ['cli.md', 'analyzers.md', 'checks.md']) {
       expect(readFileSync(path.join(dir, name), 'utf8'), `docs/${name} is stale: run \`node dist/cli/bin.js docs\``).toBe(
         readFileSync(path.join(process.cwd(), 'docs', name), 'utf8'),
       );
@@ -193,5 +193,38 @@ describe('bulkhead db', () => {
     const offline = await cli(['db', 'update', '--offline'], env);
     expect(offline.code).toBe(3);
     expect(offline.stderr).toMatch(/bulkhead db update|db import/);
+  });
+});
+
+describe('bulkhead dockerfile and checks', () => {
+  it('reports Dockerfile findings with exact lines and fails on --fail-on', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'Dockerfile');
+    writeFileSync(file, 'FROM node:latest\nRUN npm install\nEXPOSE 22\nCMD node server.js\n');
+    const r = await cli(['dockerfile', file, '-f', 'json', '-q']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as ScanResult;
+    const at = (id: string) => result.findings.find((f) => f.id === id)?.location.startLine;
+    expect(at('BH-DF-001')).toBeDefined();
+    expect(at('BH-DF-002')).toBe(1);
+    expect(at('BH-DF-022')).toBe(3);
+    expect(at('BH-DF-027')).toBe(4);
+    expect((await cli(['dockerfile', file, '--fail-on', 'high', '-q'])).code).toBe(1);
+  });
+
+  it('refuses a binary file named Dockerfile with exit code 2 and the file:line', async () => {
+    const file = path.join(tempDir(), 'Dockerfile');
+    writeFileSync(file, Buffer.from([0x46, 0x52, 0x4f, 0x4d, 0, 1, 2, 3, 0, 0]));
+    const r = await cli(['dockerfile', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:1`);
+  });
+
+  it('lists checks as a table, JSON and Markdown', async () => {
+    const table = await cli(['checks', '--kind', 'image']);
+    expect(table.stdout).toMatch(/^BH-IMG-001\s+high\s+/);
+    const json = JSON.parse((await cli(['checks', '-f', 'json'])).stdout) as Array<{ id: string; references: string[] }>;
+    expect(json.find((c) => c.id === 'BH-DF-001')?.references).toEqual(expect.arrayContaining([expect.stringMatching(/^hadolint:DL3002$|^trivy:/)]));
+    expect(new Set(json.map((c) => c.id)).size).toBe(json.length);
   });
 });

@@ -1,8 +1,9 @@
 /** Generated reference documents: never edited by hand, rebuilt by `bulkhead docs`. */
 import type { Command } from 'commander';
 import { flagsMarkdown } from './flags.js';
+import { checksMarkdown } from '../misconfig/registry.js';
 import { renderers } from '../report/registry.js';
-import { analyzers } from '../inventory/registry.js';
+import { allAnalyzers as analyzers } from '../pipeline/analyzers.js';
 
 function commandsMarkdown(program: Command): string {
   const lines: string[] = [];
@@ -48,10 +49,10 @@ export function generateDocs(program: Command): Record<string, string> {
     'What Bulkhead reads to take the inventory. `targets` says on which scans an analyzer runs:',
     'installed-package metadata on images and root filesystems, lock files and manifests on project checkouts.',
     '',
-    '| id | version | targets | what it reads |',
-    '|---|---|---|---|',
-    ...analyzers.map((a) => `| \`${a.id}\` | ${a.version} | ${a.targets.join(', ')} | ${a.description} |`),
+    '| id | version | targets | scanner | what it reads |',
+    '|---|---|---|---|---|',
+    ...analyzers.map((a) => `| \`${a.id}\` | ${a.version} | ${a.targets.join(', ')} | ${a.scanner ?? 'inventory'} | ${a.description} |`),
     '',
   ].join('\n');
-  return { 'cli.md': cli, 'analyzers.md': analyzerDoc };
+  return { 'cli.md': cli, 'analyzers.md': analyzerDoc, 'checks.md': checksMarkdown() };
 }

@@ -21,7 +21,7 @@ export interface FlagSpec {
   /** Placeholder in help output. */
   arg?: string;
   /** Flags shared by a group of commands. */
-  group: 'global' | 'scan' | 'image' | 'report' | 'cache' | 'db';
+  group: 'global' | 'scan' | 'image' | 'report' | 'cache' | 'db' | 'dockerfile';
 }
 
 export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json'] as const;
@@ -57,6 +57,7 @@ export const FLAGS: readonly FlagSpec[] = [
     group: 'db',
     description: 'OSV ecosystems to download, comma-separated (default: the distributions and language ecosystems Bulkhead matches)',
   },
+  { name: 'allowed-registries', type: 'list', arg: 'list', group: 'dockerfile', description: 'registries base images may come from (e.g. docker.io,registry.example); others are BH-DF-004 findings' },
   { name: 'platform', type: 'string', arg: 'os/arch[/variant]', group: 'image', description: 'platform to pick from a multi-platform image', default: 'linux/amd64' },
 ];
 

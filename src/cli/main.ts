@@ -13,6 +13,9 @@ import { SEVERITIES, type ScanResult, type Severity } from '../core/types.js';
 import { toolVersion } from '../core/version.js';
 import { DEFAULT_SCANNERS, scanDirectory, scanImage, type ScanOptions, type Scanner } from '../pipeline/scan.js';
 import { scanSbom } from '../pipeline/scan-sbom.js';
+import { scanDockerfileTarget } from '../pipeline/scan-dockerfile.js';
+import { checksMarkdown, checksOfKind } from '../misconfig/registry.js';
+import type { CheckKind } from '../core/check.js';
 import { rendererFor } from '../report/registry.js';
 import { FLAGS, resolveFlags, type FlagSpec, type FlagValues } from './flags.js';
 import { generateDocs } from './docs.js';
@@ -146,12 +149,18 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
   addFlags(program, ['global']);
   program.enablePositionalOptions(false);
 
-  const scanCommand = (name: string, argName: string, summary: string, groups: Array<FlagSpec['group']>, scan: (target: string, o: ScanOptions) => Promise<ScanResult>) => {
+  const scanCommand = (
+    name: string,
+    argName: string,
+    summary: string,
+    groups: Array<FlagSpec['group']>,
+    scan: (target: string, o: ScanOptions, flags: FlagValues) => Promise<ScanResult>,
+  ) => {
     const cmd = new Command(name).description(summary).argument(`<${argName}>`);
     addFlags(cmd, ['global', 'scan', 'report', 'cache', ...groups]);
     cmd.action(async (target: string, _o: unknown, self: Command) => {
       const flags = resolveFlags(['global', 'scan', 'report', 'cache', ...groups], { ...given(program), ...given(self) }, io.env);
-      setCode(await runScan(io, flags, (o) => scan(target, o)));
+      setCode(await runScan(io, flags, (o) => scan(target, o, flags)));
     });
     program.addCommand(cmd);
   };
@@ -166,6 +175,21 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
   scanCommand('fs', 'dir', 'scan a project checkout: lock files, manifests and installed packages', [], (t, o) => scanDirectory(t, 'fs', o));
   scanCommand('rootfs', 'dir', 'scan an unpacked root filesystem as an image would be scanned', [], (t, o) => scanDirectory(t, 'rootfs', o));
   scanCommand('sbom', 'file', 'use a CycloneDX or SPDX JSON document as the inventory', [], (t, o) => scanSbom(t, o));
+  scanCommand('dockerfile', 'file', 'check a Dockerfile against the BH-DF checks (exact line ranges, inline suppressions)', ['dockerfile'], (t, o, f) =>
+    scanDockerfileTarget(t, { ...o, ...(f['allowed-registries'] ? { allowedRegistries: f['allowed-registries'] as string[] } : {}) }),
+  );
+
+  program
+    .command('checks')
+    .description('list every check with its severity and references (to other tools and standards)')
+    .addOption(new Option('--kind <kind>', 'only checks of this kind').choices(['dockerfile', 'image', 'secret', 'kubernetes', 'runtime']))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'md']).default('table'))
+    .action((o: { kind?: CheckKind; format: string }) => {
+      const list = checksOfKind(o.kind);
+      if (o.format === 'json') io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+      else if (o.format === 'md') io.stdout(checksMarkdown(list));
+      else for (const c of list) io.stdout(`${c.id.padEnd(11)} ${c.severity.padEnd(8)} ${c.title}\n`);
+    });
 
   const cacheCmd = new Command('cache').description('manage the layer cache');
   const cacheFlags = (self: Command) => resolveFlags(['global', 'cache'], { ...given(program), ...given(self) }, io.env);

@@ -183,7 +183,7 @@ export interface NotableFile {
   layer?: LayerRef;
 }
 
-export type TargetKind = 'image' | 'fs' | 'rootfs' | 'sbom';
+export type TargetKind = 'image' | 'fs' | 'rootfs' | 'sbom' | 'dockerfile';
 
 export interface Notice {
   level: 'info' | 'warning' | 'error';

@@ -13,7 +13,8 @@ import type { Finding, LayerRef, Notice, ScanResult, TargetKind } from '../core/
 import { SCAN_RESULT_SCHEMA_VERSION } from '../core/types.js';
 import { toolVersion } from '../core/version.js';
 import type { Analyzer } from '../inventory/analyzer.js';
-import { analyzerFingerprint, analyzersFor } from '../inventory/registry.js';
+import { analyzerFingerprint } from '../inventory/registry.js';
+import { pipelineAnalyzers } from './analyzers.js';
 import { checkImage } from '../misconfig/image/index.js';
 import { assembleInventory } from './assemble.js';
 import { FileAnalysisRunner } from './file-analysis.js';
@@ -70,7 +71,7 @@ export function finish(d: Draft, body: Pick<ScanResult, 'packages'> & Partial<Sc
     scanners: [...(options.scanners ?? DEFAULT_SCANNERS)],
     stats: { ...d.stats, durationMs: Date.now() - d.started },
   };
-  if (result.packages.length === 0) {
+  if (result.packages.length === 0 && d.kind !== 'dockerfile') {
     const what = d.kind === 'fs' ? 'no packages, lock files or manifests' : 'no OS or language packages';
     if (d.kind !== 'fs' && options.requirePackages !== false) {
       throw new BulkheadError('NOTHING_FOUND', `found ${what} in ${d.name}`, {
@@ -118,7 +119,7 @@ function fileFindings(layers: readonly LayerAnalysis[], refs: readonly LayerRef[
 export async function scanImage(reference: string, options: ScanOptions = {}): Promise<ScanResult> {
   const d = draft('image', reference);
   const progress = options.progress ?? silentProgress;
-  const analyzers = options.analyzers ?? analyzersFor('image', scanners(options));
+  const analyzers = options.analyzers ?? pipelineAnalyzers('image', scanners(options));
   const runner = new FileAnalysisRunner(analyzers, { targetKind: 'image' });
   const fingerprint = analyzerFingerprint(analyzers);
   const source = await openImage(reference);
@@ -169,7 +170,7 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
 /** Scan a directory: `fs` for a project checkout (lock files), `rootfs` for an unpacked root filesystem. */
 export async function scanDirectory(dir: string, kind: 'fs' | 'rootfs', options: ScanOptions = {}): Promise<ScanResult> {
   const d = draft(kind, dir);
-  const analyzers = options.analyzers ?? analyzersFor(kind, scanners(options));
+  const analyzers = options.analyzers ?? pipelineAnalyzers(kind, scanners(options));
   const runner = new FileAnalysisRunner(analyzers, { targetKind: kind });
   const layer: LayerAnalysis = {
     diffID: '',
