@@ -4,7 +4,8 @@
  *   cold ratio = cold scan time ÷ time of `gzip -dc` over the same layer blobs
  *   warm ratio = warm scan time (layer cache filled) ÷ cold scan time
  * plus peak RSS of each scan, and RSS on synthetic images of growing size to
- * show memory stays flat. Usage: npm run bench [-- --large-mb 2048]
+ * show memory stays flat; and the Dockerfile checks over a 1,000-file corpus
+ * (bench/dockerfile.ts). Usage: npm run bench [-- --large-mb 2048] [-- --only images|dockerfile]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
+import { benchDockerfiles } from './dockerfile.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -126,6 +128,13 @@ async function syntheticLayout(mb: number): Promise<string> {
   return dir;
 }
 
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const sections: Record<string, unknown> = {};
+if (!only || only === 'dockerfile') {
+  sections.dockerfile = benchDockerfiles(repo);
+  console.log('Dockerfile checks (1,000 files, ratio to dockerfile-ast parsing alone):');
+  console.table([sections.dockerfile]);
+}
 const rows: Array<Record<string, unknown>> = [];
 const images: Array<[string, string, string[]]> = [];
 if (existsSync(shared)) {
@@ -134,8 +143,8 @@ if (existsSync(shared)) {
   const example = path.join(repo, 'examples/image');
   images.push(['example', `oci:${example}:example`, layerBlobs(example, 'example')]);
 }
-for (const [label, ref, blobs] of images) rows.push(measure(label, ref, blobs));
-for (const mb of [Math.max(64, Math.round(largeMb / 16)), largeMb]) {
+if (!only || only === 'images') for (const [label, ref, blobs] of images) rows.push(measure(label, ref, blobs));
+for (const mb of !only || only === 'images' ? [Math.max(64, Math.round(largeMb / 16)), largeMb] : []) {
   const dir = await syntheticLayout(mb);
   try {
     rows.push(measure(`synthetic-${mb}MiB`, `oci:${dir}:synthetic`, layerBlobs(dir, 'synthetic')));
@@ -143,8 +152,8 @@ for (const mb of [Math.max(64, Math.round(largeMb / 16)), largeMb]) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-console.table(rows);
+if (rows.length) console.table(rows);
 const outDir = path.join(repo, 'bench/results');
 mkdirSync(outDir, { recursive: true });
-writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
+writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, ...sections }, null, 2)}\n`);
 console.log(`written to ${path.join(outDir, 'latest.json')}`);

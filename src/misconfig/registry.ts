@@ -5,8 +5,9 @@
 import type { CheckDefinition, CheckKind } from '../core/check.js';
 import { dockerfileChecks } from './dockerfile/index.js';
 import { imageChecks } from './image/index.js';
+import { secretChecks } from '../secrets/index.js';
 
-export const checks: readonly CheckDefinition[] = [...dockerfileChecks, ...imageChecks];
+export const checks: readonly CheckDefinition[] = [...dockerfileChecks, ...imageChecks, ...secretChecks];
 
 export function checksOfKind(kind?: CheckKind): CheckDefinition[] {
   return checks.filter((c) => !kind || c.kind === kind);

@@ -15,7 +15,7 @@ import { toolVersion } from '../core/version.js';
 import type { Analyzer } from '../inventory/analyzer.js';
 import { analyzerFingerprint } from '../inventory/registry.js';
 import { pipelineAnalyzers } from './analyzers.js';
-import { checkImage } from '../misconfig/image/index.js';
+import { checkImage, redactImageMetadata } from '../misconfig/image/index.js';
 import { assembleInventory } from './assemble.js';
 import { FileAnalysisRunner } from './file-analysis.js';
 import { analyzeLayer, LAYER_ANALYSIS_FORMAT, notableReasons, type LayerAnalysis } from './layer-analysis.js';
@@ -161,6 +161,9 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
     const findings = fileFindings(analyses, refs, view);
     const result = finish(d, { image: metadata, ...inventory, findings, notableFiles: view.notableFiles }, options);
     if (scanners(options).includes('misconfig')) result.findings.push(...checkImage(result));
+    // Reports carry the metadata; secrets in it are masked once the checks have seen them.
+    result.image = redactImageMetadata(metadata);
+    for (const p of result.packages) if (p.layer) p.layer = result.image.layers[p.layer.index] ?? p.layer;
     return result;
   } finally {
     await source.close();

@@ -64,7 +64,21 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
   }
   if (result.findings.length) {
     out.push('', c.bold(`findings (${result.findings.length})`));
-    out.push(table(['severity', 'id', 'title', 'where'], result.findings.map((f) => [f.severity, f.id, f.title, f.location.path ?? ''])));
+    const where = (f: (typeof result.findings)[number]) =>
+      `${f.location.path ?? ''}${f.location.startLine ? `:${f.location.startLine}` : ''}`;
+    out.push(
+      table(
+        ['severity', 'id', 'title', 'where', 'layer', 'evidence'],
+        result.findings.map((f) => [
+          f.suppressedBy ? `${f.severity} (suppressed)` : f.severity,
+          f.id,
+          f.title,
+          where(f),
+          f.location.layer ? String(f.location.layer.index) : '',
+          (f.evidence ?? '').replace(/\s+/g, ' ').slice(0, 60),
+        ]),
+      ),
+    );
   }
   const warnings = result.notices.filter((n) => n.level !== 'info');
   if (warnings.length) {

@@ -5,3 +5,4 @@
 export { imageChecks } from './checks.js';
 export { checkImage } from './check-image.js';
 export type { ImageCheckOptions } from './context.js';
+export { redactImageMetadata } from './redact-metadata.js';

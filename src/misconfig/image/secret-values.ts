@@ -181,6 +181,8 @@ export function redact(raw: string): string {
 export interface UrlCredential {
   /** The URL with its password (or token user) masked. */
   redacted: string;
+  /** The text it replaces. */
+  original: string;
 }
 
 const URL_USERINFO = /([A-Za-z][A-Za-z0-9+.-]{0,20}):\/\/([^\s:@/?#'"]{1,256})(?::([^\s@/?#'"]{1,256}))?@([^\s/?#'"]{1,256})/g;
@@ -198,9 +200,9 @@ export function urlCredentials(text: string): UrlCredential[] {
     const [, scheme, user, password, host] = m;
     if (password !== undefined) {
       if (!isSecretValue(password)) continue;
-      out.push({ redacted: `${scheme}://${user}:${redact(password)}@${host}` });
+      out.push({ redacted: `${scheme}://${user}:${redact(password)}@${host}`, original: m[0] });
     } else if (looksLikeToken(user!)) {
-      out.push({ redacted: `${scheme}://${redact(user!)}@${host}` });
+      out.push({ redacted: `${scheme}://${redact(user!)}@${host}`, original: m[0] });
     }
   }
   return out;
