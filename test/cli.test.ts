@@ -228,3 +228,19 @@ describe('bulkhead dockerfile and checks', () => {
     expect(new Set(json.map((c) => c.id)).size).toBe(json.length);
   });
 });
+
+describe('bulkhead secrets', () => {
+  it('finds a credential in a directory, redacted, and nothing in the bundled example', async () => {
+    const dir = tempDir();
+    // Built at run time so the repository holds no token-shaped string.
+    const token = `ghp_${'A1b2C3d4E5f6G7h8'.repeat(2)}Zz9Y`;
+    writeFileSync(path.join(dir, 'deploy.sh'), `#!/bin/sh\nexport GITHUB_TOKEN=${token}\n`);
+    const r = await cli(['secrets', dir, '-f', 'json', '-q']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as ScanResult;
+    expect(result.findings.map((f) => [f.kind, f.location.path, f.location.startLine])).toEqual([['secret', '/deploy.sh', 2]]);
+    expect(r.stdout).not.toContain(token);
+    const example = JSON.parse((await cli(['secrets', EXAMPLE_REF, '-f', 'json', '-q'])).stdout) as ScanResult;
+    expect(example.findings).toEqual([]);
+  });
+});

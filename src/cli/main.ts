@@ -2,7 +2,7 @@
  * The `bulkhead` command line. `run()` takes argv and an IO object and returns
  * the exit code, so tests drive the real CLI in-process.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { parsePlatform } from '../artifact/image/source.js';
@@ -177,6 +177,19 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
   scanCommand('sbom', 'file', 'use a CycloneDX or SPDX JSON document as the inventory', [], (t, o) => scanSbom(t, o));
   scanCommand('dockerfile', 'file', 'check a Dockerfile against the BH-DF checks (exact line ranges, inline suppressions)', ['dockerfile'], (t, o, f) =>
     scanDockerfileTarget(t, { ...o, ...(f['allowed-registries'] ? { allowedRegistries: f['allowed-registries'] as string[] } : {}) }),
+  );
+
+  scanCommand(
+    'secrets',
+    'target',
+    'look for leaked credentials only: in a directory, or in every layer of an image (deleted ones included)',
+    ['image'],
+    async (t, o) => {
+      const options: ScanOptions = { ...o, scanners: ['secret'], requirePackages: false };
+      const { stat } = await import('node:fs/promises');
+      const isDir = await stat(t).then((s) => s.isDirectory() && !existsSync(path.join(t, 'oci-layout')), () => false);
+      return isDir ? scanDirectory(t, 'fs', options) : scanImage(t, options);
+    },
   );
 
   program
