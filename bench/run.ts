@@ -5,7 +5,7 @@
  *   warm ratio = warm scan time (layer cache filled) ÷ cold scan time
  * plus peak RSS of each scan, and RSS on synthetic images of growing size to
  * show memory stays flat; and the Dockerfile checks over a 1,000-file corpus
- * (bench/dockerfile.ts). Usage: npm run bench [-- --large-mb 2048] [-- --only images|dockerfile]
+ * (bench/dockerfile.ts). Usage: npm run bench [-- --large-mb 2048] [-- --only images|dockerfile|secrets] [-- --secrets-mb 1024]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { benchDockerfiles } from './dockerfile.js';
+import { benchSecrets } from './secrets.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -134,6 +135,12 @@ if (!only || only === 'dockerfile') {
   sections.dockerfile = benchDockerfiles(repo);
   console.log('Dockerfile checks (1,000 files, ratio to dockerfile-ast parsing alone):');
   console.table([sections.dockerfile]);
+}
+if (!only || only === 'secrets') {
+  const secretMb = Number(args[args.indexOf('--secrets-mb') + 1] ?? 0) || 1024;
+  sections.secrets = await benchSecrets(secretMb);
+  console.log(`Secret scanning of a ${secretMb} MiB source tree (ratio to reading the same files):`);
+  console.table([sections.secrets]);
 }
 const rows: Array<Record<string, unknown>> = [];
 const images: Array<[string, string, string[]]> = [];
