@@ -244,3 +244,23 @@ describe('bulkhead secrets', () => {
     expect(example.findings).toEqual([]);
   });
 });
+
+describe('custom secret rules', () => {
+  it('runs rules from --secret-rules after the built-in ones, and refuses a broken rules file', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'rules.yaml'), "rules:\n  - id: acme-api-key\n    title: ACME API key\n    regex: 'acme_(?<secret>[a-z0-9]{32})'\n    keywords: [acme_]\n");
+    const src = path.join(dir, 'src');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(src);
+    const key = `acme_${'k3y9'.repeat(8)}`;
+    writeFileSync(path.join(src, 'client.py'), `API = "${key}"\n`);
+    const r = await cli(['secrets', src, '--secret-rules', path.join(dir, 'rules.yaml'), '-f', 'json', '-q']);
+    const result = JSON.parse(r.stdout) as ScanResult;
+    expect(result.findings.map((f) => [f.title, f.location.path, f.location.startLine])).toEqual([['ACME API key', '/client.py', 1]]);
+    expect(r.stdout).not.toContain(key);
+    writeFileSync(path.join(dir, 'bad.yaml'), 'rules:\n  - id: "has space"\n    regex: x\n');
+    const bad = await cli(['secrets', src, '--secret-rules', path.join(dir, 'bad.yaml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/invalid secret rule/);
+  });
+});

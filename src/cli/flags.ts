@@ -44,6 +44,7 @@ export const FLAGS: readonly FlagSpec[] = [
     default: ['vuln', 'secret', 'misconfig'],
   },
   { name: 'fail-on', type: 'string', arg: 'severity', group: 'report', choices: ['critical', 'high', 'medium', 'low', 'info', 'unknown'], description: 'exit with code 1 when a finding is at or above this severity' },
+  { name: 'secret-rules', type: 'string', arg: 'file', group: 'scan', description: 'YAML file of custom secret rules (`rules:` list of id, regex, keywords, entropy, allowlist), run after the built-in ones' },
   { name: 'allow-empty', type: 'boolean', group: 'scan', description: 'accept a target in which no package was found (e.g. a scratch image) instead of failing', default: false },
   { name: 'cache-dir', type: 'string', arg: 'dir', group: 'cache', description: 'where the layer cache lives (default: $XDG_CACHE_HOME/bulkhead)' },
   { name: 'no-cache', type: 'boolean', group: 'cache', description: 'neither read nor write the layer cache', default: false },

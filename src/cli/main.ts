@@ -2,7 +2,9 @@
  * The `bulkhead` command line. `run()` takes argv and an IO object and returns
  * the exit code, so tests drive the real CLI in-process.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { parseCustomRules } from '../secrets/index.js';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { parsePlatform } from '../artifact/image/source.js';
@@ -99,6 +101,22 @@ function withTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
 
 const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
 
+function loadSecretRules(file: string) {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new BulkheadError('CONFIG_FILE_INVALID', `secret rules file ${file} cannot be read`, { where: file, hint: 'check the --secret-rules path' });
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { maxAliasCount: 100 });
+  } catch (e) {
+    throw new BulkheadError('CONFIG_FILE_INVALID', `secret rules file is not valid YAML: ${(e as Error).message.split('\n')[0]}`, { where: file });
+  }
+  return parseCustomRules(doc, `${file}: rules`);
+}
+
 function formatAge(ms: number): string {
   const h = ms / 3_600_000;
   return h < 48 ? `${h.toFixed(1)} hours` : `${(h / 24).toFixed(1)} days`;
@@ -120,6 +138,7 @@ async function runScan(
       requirePackages: flags['allow-empty'] !== true,
     };
     if (typeof flags.platform === 'string') options.platform = parsePlatform(flags.platform);
+    if (typeof flags['secret-rules'] === 'string') options.secretRules = loadSecretRules(path.resolve(io.cwd, flags['secret-rules']));
     const result = await withTimeout(scan(options), Number(flags.timeout ?? 0));
     const text = rendererFor(String(flags.format ?? 'table')).render(result, { color });
     if (flags.output) writeAtomically(path.resolve(io.cwd, String(flags.output)), text);

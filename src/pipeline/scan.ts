@@ -15,6 +15,7 @@ import { toolVersion } from '../core/version.js';
 import type { Analyzer } from '../inventory/analyzer.js';
 import { analyzerFingerprint } from '../inventory/registry.js';
 import { pipelineAnalyzers } from './analyzers.js';
+import type { SecretRule } from '../secrets/index.js';
 import { checkImage, redactImageMetadata } from '../misconfig/image/index.js';
 import { assembleInventory } from './assemble.js';
 import { FileAnalysisRunner } from './file-analysis.js';
@@ -33,6 +34,8 @@ export interface ScanOptions {
   /** Override the analyzer list (tests, embedders). */
   analyzers?: readonly Analyzer[];
   progress?: ProgressReporter;
+  /** Custom secret rules (config), run after the built-in ones. */
+  secretRules?: readonly SecretRule[];
   /** Fail when nothing is found (image, rootfs, sbom); default true. */
   requirePackages?: boolean;
 }
@@ -119,7 +122,7 @@ function fileFindings(layers: readonly LayerAnalysis[], refs: readonly LayerRef[
 export async function scanImage(reference: string, options: ScanOptions = {}): Promise<ScanResult> {
   const d = draft('image', reference);
   const progress = options.progress ?? silentProgress;
-  const analyzers = options.analyzers ?? pipelineAnalyzers('image', scanners(options));
+  const analyzers = options.analyzers ?? pipelineAnalyzers('image', scanners(options), options.secretRules);
   const runner = new FileAnalysisRunner(analyzers, { targetKind: 'image' });
   const fingerprint = analyzerFingerprint(analyzers);
   const source = await openImage(reference);
@@ -173,7 +176,7 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
 /** Scan a directory: `fs` for a project checkout (lock files), `rootfs` for an unpacked root filesystem. */
 export async function scanDirectory(dir: string, kind: 'fs' | 'rootfs', options: ScanOptions = {}): Promise<ScanResult> {
   const d = draft(kind, dir);
-  const analyzers = options.analyzers ?? pipelineAnalyzers(kind, scanners(options));
+  const analyzers = options.analyzers ?? pipelineAnalyzers(kind, scanners(options), options.secretRules);
   const runner = new FileAnalysisRunner(analyzers, { targetKind: kind });
   const layer: LayerAnalysis = {
     diffID: '',
