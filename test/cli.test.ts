@@ -5,6 +5,11 @@ import { run, type CliIO } from '../src/cli/main.js';
 import type { ScanResult } from '../src/core/types.js';
 import { EXAMPLE_DIR, EXAMPLE_REF } from './helpers/example-image.js';
 import { tempDir, writeOciLayout } from './helpers/image-builder.js';
+import { importDb } from '../src/vuln/db/index.js';
+
+// The hand-written example OSV records (examples/osv) as the database every scan here uses.
+const exampleDbDir = tempDir('bulkhead-cli-db-');
+await importDb({ dir: exampleDbDir, source: path.join(process.cwd(), 'examples/osv') });
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = '';
@@ -12,7 +17,7 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const io: CliIO = {
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
-    env: { BULKHEAD_CACHE_DIR: tempDir('bulkhead-cli-cache-'), ...env },
+    env: { BULKHEAD_CACHE_DIR: tempDir('bulkhead-cli-cache-'), BULKHEAD_DB_DIR: exampleDbDir, ...env },
     isTTY: false,
     cwd: process.cwd(),
   };
@@ -262,5 +267,31 @@ describe('custom secret rules', () => {
     const bad = await cli(['secrets', src, '--secret-rules', path.join(dir, 'bad.yaml')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/invalid secret rule/);
+  });
+});
+
+describe('vulnerabilities', () => {
+  it('finds the example image\'s vulnerabilities with status, fixed version and layer', async () => {
+    const r = await cli(['image', EXAMPLE_REF, '-f', 'json', '-q', '--scanners', 'vuln']);
+    const result = JSON.parse(r.stdout) as ScanResult;
+    const vulns = result.findings.filter((f) => f.kind === 'vulnerability');
+    const summary = vulns.map((f) => `${f.id} ${f.package?.name} ${f.status} ${f.fixedVersion ?? '-'} ${f.severity}`).sort();
+    // libc6's source is glibc; Debian rates CVE-2010-4756 unimportant, so no fix is planned.
+    expect(summary).toEqual([
+      'CVE-2010-4756 libc6 will-not-fix - low',
+      'CVE-2020-8203 lodash fixed 4.17.20 high',
+      'CVE-2021-44906 minimist fixed 1.2.6 critical',
+    ]);
+    expect(vulns).toHaveLength(3);
+    expect(vulns.find((f) => f.id === 'CVE-2020-8203')?.location.layer?.index).toBe(1);
+    const fail = await cli(['image', EXAMPLE_REF, '-q', '--scanners', 'vuln', '--fail-on', 'critical']);
+    expect(fail.code).toBe(1);
+  });
+
+  it('never reports "no vulnerabilities" without a database: offline and missing is an error', async () => {
+    const r = await cli(['image', EXAMPLE_REF, '--offline'], { BULKHEAD_DB_DIR: tempDir() });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/vulnerability database/);
+    expect(r.stdout).toBe('');
   });
 });

@@ -21,7 +21,8 @@ import type { CheckKind } from '../core/check.js';
 import { rendererFor } from '../report/registry.js';
 import { FLAGS, resolveFlags, type FlagSpec, type FlagValues } from './flags.js';
 import { generateDocs } from './docs.js';
-import { dbStatus, defaultDbDir, importDb, updateDb, DB_SCHEMA_VERSION } from '../vuln/db/index.js';
+import { dbStatus, defaultDbDir, ensureDb, importDb, updateDb, VulnDb, DB_SCHEMA_VERSION } from '../vuln/db/index.js';
+import { createMatcher } from '../vuln/match/index.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -126,17 +127,33 @@ async function runScan(
   io: CliIO,
   flags: FlagValues,
   scan: (options: ScanOptions) => Promise<ScanResult>,
+  needsDb = true,
 ): Promise<number> {
   const quiet = flags.quiet === true;
   const color = flags['no-color'] !== true && io.isTTY && !flags.output;
   const cache = flags['no-cache'] === true ? null : LayerCache.open((flags['cache-dir'] as string | undefined) ?? defaultCacheDir());
+  let db: VulnDb | undefined;
   try {
+    const wanted = (flags.scanners as Scanner[] | undefined) ?? DEFAULT_SCANNERS;
+    if (wanted.includes('vuln') && needsDb) {
+      // A missing database is downloaded (or, offline, a clear error): never a silent "no vulnerabilities".
+      const file = await ensureDb({
+        dir: (flags['db-dir'] as string | undefined) ?? defaultDbDir(),
+        repository: flags['db-repository'] as string | undefined,
+        offline: flags.offline === true,
+        log: quiet ? undefined : (m) => io.stderr(`${m}\n`),
+      });
+      db = VulnDb.open(file);
+      const status = db.status();
+      if (status.stale && !quiet) io.stderr(`warning: the vulnerability database is ${formatAge(status.ageMs ?? 0)} old: run bulkhead db update\n`);
+    }
     const options: ScanOptions = {
       scanners: (flags.scanners as Scanner[] | undefined) ?? DEFAULT_SCANNERS,
       cache,
       progress: quiet || !io.isTTY ? silentProgress : terminalProgress(),
       requirePackages: flags['allow-empty'] !== true,
     };
+    if (db) options.matcher = createMatcher(db);
     if (typeof flags.platform === 'string') options.platform = parsePlatform(flags.platform);
     if (typeof flags['secret-rules'] === 'string') options.secretRules = loadSecretRules(path.resolve(io.cwd, flags['secret-rules']));
     const result = await withTimeout(scan(options), Number(flags.timeout ?? 0));
@@ -155,6 +172,7 @@ async function runScan(
     return ExitCode.ok;
   } finally {
     cache?.close();
+    db?.close();
   }
 }
 
@@ -176,10 +194,10 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
     scan: (target: string, o: ScanOptions, flags: FlagValues) => Promise<ScanResult>,
   ) => {
     const cmd = new Command(name).description(summary).argument(`<${argName}>`);
-    addFlags(cmd, ['global', 'scan', 'report', 'cache', ...groups]);
+    addFlags(cmd, ['global', 'scan', 'report', 'cache', 'db', ...groups]);
     cmd.action(async (target: string, _o: unknown, self: Command) => {
-      const flags = resolveFlags(['global', 'scan', 'report', 'cache', ...groups], { ...given(program), ...given(self) }, io.env);
-      setCode(await runScan(io, flags, (o) => scan(target, o, flags)));
+      const flags = resolveFlags(['global', 'scan', 'report', 'cache', 'db', ...groups], { ...given(program), ...given(self) }, io.env);
+      setCode(await runScan(io, flags, (o) => scan(target, o, flags), name !== 'dockerfile' && name !== 'secrets'));
     });
     program.addCommand(cmd);
   };

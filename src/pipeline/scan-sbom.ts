@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { BulkheadError } from '../core/errors.js';
 import type { ScanResult } from '../core/types.js';
 import { readSbom } from '../sbom/read.js';
-import { draft, finish, type ScanOptions } from './scan.js';
+import { detect, draft, finish, type ScanOptions } from './scan.js';
 
 export const MAX_SBOM_BYTES = 256 * 1024 * 1024;
 
@@ -22,5 +22,5 @@ export async function scanSbom(file: string, options: ScanOptions = {}): Promise
   const contents = readSbom(await readFile(file, 'utf8'), file);
   d.stats.bytesRead = size;
   for (const w of contents.warnings) d.notices.push({ level: 'warning', message: w, where: file });
-  return finish(d, { packages: contents.packages, ...(contents.os ? { os: contents.os } : {}) }, options);
+  return detect(finish(d, { packages: contents.packages, ...(contents.os ? { os: contents.os } : {}) }, options), options);
 }

@@ -16,6 +16,7 @@ import type { Analyzer } from '../inventory/analyzer.js';
 import { analyzerFingerprint } from '../inventory/registry.js';
 import { pipelineAnalyzers } from './analyzers.js';
 import type { SecretRule } from '../secrets/index.js';
+import type { Matcher } from '../vuln/match/index.js';
 import { checkImage, redactImageMetadata } from '../misconfig/image/index.js';
 import { assembleInventory } from './assemble.js';
 import { FileAnalysisRunner } from './file-analysis.js';
@@ -34,10 +35,28 @@ export interface ScanOptions {
   /** Override the analyzer list (tests, embedders). */
   analyzers?: readonly Analyzer[];
   progress?: ProgressReporter;
+  /**
+   * The vulnerability matcher (`createMatcher(VulnDb.open(file))`), used when
+   * the `vuln` scanner is on. Without one, the result says matching did not run.
+   */
+  matcher?: Matcher;
   /** Custom secret rules (config), run after the built-in ones. */
   secretRules?: readonly SecretRule[];
   /** Fail when nothing is found (image, rootfs, sbom); default true. */
   requirePackages?: boolean;
+}
+
+/** The detectors over a finished inventory: vulnerability matching, for every target kind. */
+export function detect(result: ScanResult, options: ScanOptions): ScanResult {
+  if (!scanners(options).includes('vuln') || result.packages.length === 0) return result;
+  if (!options.matcher) {
+    result.notices.push({ level: 'warning', message: 'vulnerability matching did not run: no vulnerability database was given' });
+    return result;
+  }
+  const out = options.matcher.match(result);
+  result.findings.push(...out.findings);
+  result.notices.push(...out.notices);
+  return result;
 }
 
 function scanners(options: ScanOptions): readonly Scanner[] {
@@ -163,6 +182,7 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
     const inventory = assembleInventory(view, refs);
     const findings = fileFindings(analyses, refs, view);
     const result = finish(d, { image: metadata, ...inventory, findings, notableFiles: view.notableFiles }, options);
+    detect(result, options);
     if (scanners(options).includes('misconfig')) result.findings.push(...checkImage(result));
     // Reports carry the metadata; secrets in it are masked once the checks have seen them.
     result.image = redactImageMetadata(metadata);
@@ -216,5 +236,5 @@ export async function scanDirectory(dir: string, kind: 'fs' | 'rootfs', options:
   for (const w of layer.warnings) d.notices.push({ level: 'warning', message: w });
   const inventory = assembleInventory(view, undefined);
   const findings = fileFindings([layer], undefined, view);
-  return finish(d, { ...inventory, findings, notableFiles: view.notableFiles }, options);
+  return detect(finish(d, { ...inventory, findings, notableFiles: view.notableFiles }, options), options);
 }

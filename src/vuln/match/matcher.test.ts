@@ -195,14 +195,14 @@ describe('createMatcher', () => {
   });
 });
 
-describe('the bundled example image against hand-written records (testdata/osv)', () => {
+describe('the bundled example image against hand-written records (examples/osv)', () => {
   let dir: string;
   let db: VulnDb;
   let out: MatchOutput;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'bulkhead-match-example-'));
-    await importDb({ dir, source: path.join(here, 'testdata/osv') });
+    await importDb({ dir, source: path.join(here, '../../../examples/osv') });
     db = VulnDb.open(dir);
     const result = await scanImage(`oci:${path.join(repoRoot, 'examples/image')}:example`, { cache: null, scanners: ['vuln'] });
     out = createMatcher(db).match(result);
