@@ -5,7 +5,8 @@
  *   warm ratio = warm scan time (layer cache filled) ÷ cold scan time
  * plus peak RSS of each scan, and RSS on synthetic images of growing size to
  * show memory stays flat; and the Dockerfile checks over a 1,000-file corpus
- * (bench/dockerfile.ts). Usage: npm run bench [-- --large-mb 2048] [-- --only images|dockerfile|secrets] [-- --secrets-mb 1024]
+ * (bench/dockerfile.ts); secret scanning (bench/secrets.ts); the vulnerability
+ * database import and the match phase (bench/vulndb.ts). Usage: npm run bench [-- --large-mb 2048] [-- --only images|dockerfile|secrets|vulndb] [-- --secrets-mb 1024]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { benchDockerfiles } from './dockerfile.js';
 import { benchSecrets } from './secrets.js';
+import { benchVulnDb } from './vulndb.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -141,6 +143,11 @@ if (!only || only === 'secrets') {
   sections.secrets = await benchSecrets(secretMb);
   console.log(`Secret scanning of a ${secretMb} MiB source tree (ratio to reading the same files):`);
   console.table([sections.secrets]);
+}
+if ((!only || only === 'vulndb') && existsSync(path.join(repo, '../shared/vulndata-bulk'))) {
+  sections.vulndb = await benchVulnDb(path.join(repo, '../shared'));
+  console.log('Vulnerability database import (÷ read + JSON.parse) and matching (÷ taking the inventory):');
+  console.table(sections.vulndb);
 }
 const rows: Array<Record<string, unknown>> = [];
 const images: Array<[string, string, string[]]> = [];
