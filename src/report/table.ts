@@ -4,7 +4,7 @@
  * findings and notices.
  */
 import pc from 'picocolors';
-import type { Package, ScanResult } from '../core/types.js';
+import { SEVERITIES, type Package, type ScanResult } from '../core/types.js';
 
 export interface TableOptions {
   color: boolean;
@@ -65,11 +65,15 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
   if (result.findings.length) {
     out.push('', c.bold(`findings (${result.findings.length})`));
     const where = (f: (typeof result.findings)[number]) =>
-      `${f.location.path ?? ''}${f.location.startLine ? `:${f.location.startLine}` : ''}`;
+      f.kind === 'vulnerability' && f.package
+        ? `${f.package.name} ${f.installedVersion ?? f.package.version}${f.fixedVersion ? ` → ${f.fixedVersion}` : ''}${f.status ? ` (${f.status})` : ''}`
+        : `${f.location.path ?? ''}${f.location.startLine ? `:${f.location.startLine}` : ''}`;
+    const rank = (sev: string) => SEVERITIES.indexOf(sev as (typeof SEVERITIES)[number]);
+    const ordered = [...result.findings].sort((a, b) => rank(a.severity) - rank(b.severity) || a.id.localeCompare(b.id));
     out.push(
       table(
-        ['severity', 'id', 'title', 'where', 'layer', 'evidence'],
-        result.findings.map((f) => [
+        ['severity', 'id', 'title', 'package / where', 'layer', 'evidence'],
+        ordered.map((f) => [
           f.suppressedBy ? `${f.severity} (suppressed)` : f.severity,
           f.id,
           f.title,
