@@ -33,9 +33,9 @@ export function notableReasons(e: { type: string; mode: number }): NotableFile['
   return reasons;
 }
 
-export async function analyzeLayer(layer: LayerBlob, blob: Readable, runner: FileAnalysisRunner): Promise<LayerAnalysis> {
-  const out: LayerAnalysis = {
-    diffID: layer.diffID,
+export function emptyLayerAnalysis(diffID: string): LayerAnalysis {
+  return {
+    diffID,
     paths: [],
     files: {},
     whiteouts: [],
@@ -44,6 +44,10 @@ export async function analyzeLayer(layer: LayerBlob, blob: Readable, runner: Fil
     warnings: [],
     stats: { entries: 0, filesAnalyzed: 0, uncompressedBytes: 0, compressedBytes: 0 },
   };
+}
+
+export async function analyzeLayer(layer: LayerBlob, blob: Readable, runner: FileAnalysisRunner): Promise<LayerAnalysis> {
+  const out = emptyLayerAnalysis(layer.diffID);
   const hardlinks: Array<[string, string]> = [];
   const stats: LayerWalkStats = await walkLayer(layer, blob, {
     entry: (e: LayerEntry) => {

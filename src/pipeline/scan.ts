@@ -20,7 +20,7 @@ import type { Matcher } from '../vuln/match/index.js';
 import { checkImage, redactImageMetadata } from '../misconfig/image/index.js';
 import { assembleInventory } from './assemble.js';
 import { FileAnalysisRunner } from './file-analysis.js';
-import { analyzeLayer, LAYER_ANALYSIS_FORMAT, notableReasons, type LayerAnalysis } from './layer-analysis.js';
+import { analyzeLayer, emptyLayerAnalysis, LAYER_ANALYSIS_FORMAT, notableReasons, type LayerAnalysis } from './layer-analysis.js';
 import { mergeLayers, type MergedView } from './merge.js';
 
 export const SCANNERS = ['vuln', 'secret', 'misconfig', 'license'] as const;
@@ -198,16 +198,8 @@ export async function scanDirectory(dir: string, kind: 'fs' | 'rootfs', options:
   const d = draft(kind, dir);
   const analyzers = options.analyzers ?? pipelineAnalyzers(kind, scanners(options), options.secretRules);
   const runner = new FileAnalysisRunner(analyzers, { targetKind: kind });
-  const layer: LayerAnalysis = {
-    diffID: '',
-    paths: [],
-    files: {},
-    whiteouts: [],
-    opaqueDirs: [],
-    notableFiles: [],
-    warnings: [],
-    stats: { entries: 0, filesAnalyzed: 0, uncompressedBytes: 0, compressedBytes: 0 },
-  };
+  // A directory is one layer without a diffID.
+  const layer = emptyLayerAnalysis('');
   await walkDirectory(
     dir,
     { skipDirs: kind === 'rootfs' ? ROOTFS_SKIP_DIRS : new Set(), skipNames: kind === 'fs' ? FS_SKIP_NAMES : new Set() },

@@ -18,7 +18,8 @@
 import type { Analyzer, PackageRecord } from '../../analyzer.js';
 import { basename, hasSegment } from '../../analyzer.js';
 import { npmLicenses } from './license.js';
-import { LockPackages } from './lock-packages.js';
+import type { LockPackages } from '../lock-packages.js';
+import { npmLockPackages } from './lock-packages.js';
 
 const MAX_DEPTH = 128;
 const MAX_ENTRIES = 500_000;
@@ -155,7 +156,7 @@ export function parsePackageLock(content: string): { packages: PackageRecord[]; 
     return { packages: [], warnings: [`not valid JSON (${(e as Error).message.slice(0, 120)})`] };
   }
   if (!isObject(doc)) return { packages: [], warnings: ['not a JSON object'] };
-  const out = new LockPackages();
+  const out = npmLockPackages();
   if (isObject(doc.packages)) parsePackagesMap(doc.packages, out, warnings);
   else if (isObject(doc.dependencies)) parseDependencyTree(doc.dependencies, out, warnings);
   else if (doc.lockfileVersion !== undefined) warnings.push('neither "packages" nor "dependencies"; no packages read');

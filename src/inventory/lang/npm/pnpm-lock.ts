@@ -19,7 +19,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { Analyzer, PackageRecord } from '../../analyzer.js';
 import { basename, hasSegment } from '../../analyzer.js';
-import { LockPackages } from './lock-packages.js';
+import { npmLockPackages } from './lock-packages.js';
 import { LOCAL_PROTOCOLS, isPackageName, protocolOf, splitSpecifier } from './spec.js';
 
 const MAX_ENTRIES = 500_000;
@@ -197,7 +197,7 @@ export function parsePnpmLock(content: string): { packages: PackageRecord[]; war
   }
 
   const entries = isObject(doc.packages) ? doc.packages : isObject(doc.snapshots) ? doc.snapshots : {};
-  const out = new LockPackages();
+  const out = npmLockPackages();
   let count = 0;
   for (const [key, entry] of Object.entries(entries)) {
     if (++count > MAX_ENTRIES) {

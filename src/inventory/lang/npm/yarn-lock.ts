@@ -14,7 +14,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { Analyzer, PackageRecord } from '../../analyzer.js';
 import { basename, hasSegment } from '../../analyzer.js';
-import { LockPackages } from './lock-packages.js';
+import { npmLockPackages } from './lock-packages.js';
 import { LOCAL_PROTOCOLS, aliasTarget, protocolOf, splitSpecifier } from './spec.js';
 
 const MAX_LINES = 2_000_000;
@@ -71,7 +71,7 @@ export function parseClassicYarnLock(content: string): { packages: PackageRecord
   const warn = (m: string) => {
     if (warnings.length < MAX_WARNINGS) warnings.push(m);
   };
-  const out = new LockPackages();
+  const out = npmLockPackages();
   const lines = content.split('\n');
   if (lines.length > MAX_LINES) warn(`more than ${MAX_LINES} lines; the rest is not read`);
   let current: { name?: string; version?: string; line: number } | undefined;
@@ -155,7 +155,7 @@ export function parseBerryYarnLock(content: string): { packages: PackageRecord[]
     if (key) directKeys.add(key);
   }
 
-  const out = new LockPackages();
+  const out = npmLockPackages();
   entries = 0;
   for (const [key, entry] of Object.entries(doc)) {
     if (key === '__metadata' || !isObject(entry)) continue;

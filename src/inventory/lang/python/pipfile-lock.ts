@@ -7,7 +7,7 @@
  */
 import type { Analyzer, PackageRecord } from '../../analyzer.js';
 import { basename } from '../../analyzer.js';
-import { PythonLockPackages } from './lock-packages.js';
+import { pythonLockPackages } from './lock-packages.js';
 import { isDistributionName } from './name.js';
 
 const MAX_PACKAGES = 200_000;
@@ -29,7 +29,7 @@ export function parsePipfileLock(text: string): { packages: PackageRecord[]; war
     return { packages: [], warnings: ['no "default" or "develop" section: not a Pipfile.lock'] };
   }
   const warnings: string[] = [];
-  const out = new PythonLockPackages();
+  const out = pythonLockPackages();
   let count = 0;
   // `default` first, so a package in both sections ends up not dev.
   for (const section of ['default', 'develop'] as const) {

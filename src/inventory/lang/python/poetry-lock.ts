@@ -8,7 +8,7 @@
  */
 import type { Analyzer, PackageRecord } from '../../analyzer.js';
 import { basename } from '../../analyzer.js';
-import { PythonLockPackages } from './lock-packages.js';
+import { pythonLockPackages } from './lock-packages.js';
 import { isDistributionName } from './name.js';
 import { isTable, parseToml, str } from './toml.js';
 
@@ -25,7 +25,7 @@ export function parsePoetryLock(text: string): { packages: PackageRecord[]; warn
   const warn = (m: string) => {
     if (warnings.length < MAX_WARNINGS) warnings.push(m);
   };
-  const out = new PythonLockPackages();
+  const out = pythonLockPackages();
   for (const [i, entry] of doc.package.slice(0, MAX_PACKAGES).entries()) {
     if (!isTable(entry)) continue;
     const name = str(entry.name);

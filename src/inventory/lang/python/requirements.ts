@@ -11,7 +11,7 @@
  */
 import type { Analyzer, PackageRecord } from '../../analyzer.js';
 import { basename } from '../../analyzer.js';
-import { PythonLockPackages } from './lock-packages.js';
+import { pythonLockPackages } from './lock-packages.js';
 import { isDistributionName } from './name.js';
 
 const MAX_LINES = 1_000_000;
@@ -139,7 +139,7 @@ export function parseRequirements(text: string): { packages: PackageRecord[]; wa
       viaBlock = false;
     }
   }
-  const out = new PythonLockPackages();
+  const out = pythonLockPackages();
   for (const r of found) {
     if (annotated && r.sources.length) r.pkg.indirect = !r.sources.some(isDirectSource);
     out.add(r.pkg);

@@ -9,7 +9,7 @@
  */
 import type { Analyzer, PackageRecord } from '../../analyzer.js';
 import { basename } from '../../analyzer.js';
-import { PythonLockPackages } from './lock-packages.js';
+import { pythonLockPackages } from './lock-packages.js';
 import { isDistributionName, normalizeName } from './name.js';
 import { isTable, parseToml, str } from './toml.js';
 import type { TomlTable } from './toml.js';
@@ -116,7 +116,7 @@ export function parseUvLock(text: string): { packages: PackageRecord[]; warnings
   const prod = reach(prodRoots);
   const dev = reach(devRoots);
 
-  const out = new PythonLockPackages();
+  const out = pythonLockPackages();
   for (const e of entries) {
     if (e.root || e.local) continue;
     if (!e.version) {
