@@ -295,3 +295,40 @@ describe('vulnerabilities', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('filters and the ignore file', () => {
+  it('suppresses with a reason, hides unless --show-suppressed, warns on expired and unused entries, filters by severity and status', async () => {
+    const dir = tempDir();
+    const ignore = path.join(dir, 'ignore.yaml');
+    writeFileSync(
+      ignore,
+      [
+        'ignore:',
+        '  - id: CVE-2020-8203',
+        '    purl: pkg:npm/lodash',
+        '    reason: zipObjectDeep never sees user input',
+        '  - id: CVE-2021-44906',
+        '    reason: expired decision',
+        '    expires: 2020-01-01',
+        '  - id: CVE-2099-0001',
+        '    reason: nothing matches this any more',
+        '',
+      ].join('\n'),
+    );
+    const ids = (r: ScanResult) => r.findings.filter((f) => f.kind === 'vulnerability').map((f) => f.id).sort();
+    const base = ['image', EXAMPLE_REF, '-f', 'json', '-q', '--scanners', 'vuln'];
+    const hidden = JSON.parse((await cli([...base, '--ignorefile', ignore])).stdout) as ScanResult;
+    expect(ids(hidden)).toEqual(['CVE-2010-4756', 'CVE-2021-44906']);
+    expect(hidden.notices.some((n) => n.level === 'warning' && n.where === `${ignore}:5`)).toBe(true);
+    expect(hidden.notices.some((n) => n.message.includes('no longer matches'))).toBe(true);
+    const shown = JSON.parse((await cli([...base, '--ignorefile', ignore, '--show-suppressed'])).stdout) as ScanResult;
+    expect(shown.findings.find((f) => f.id === 'CVE-2020-8203')?.suppressedBy).toEqual({ kind: 'ignore', source: `${ignore}:2`, reason: 'zipObjectDeep never sees user input' });
+    // A suppressed finding never fails the build.
+    expect((await cli(['image', EXAMPLE_REF, '-q', '--scanners', 'vuln', '--ignorefile', ignore, '--fail-on', 'high', '--severity', 'HIGH', '--exit-code', '7'])).code).toBe(0);
+    expect((await cli(['image', EXAMPLE_REF, '-q', '--scanners', 'vuln', '--fail-on', 'high', '--exit-code', '7'])).code).toBe(7);
+    expect(ids(JSON.parse((await cli([...base, '--severity', 'CRITICAL'])).stdout) as ScanResult)).toEqual(['CVE-2021-44906']);
+    expect(ids(JSON.parse((await cli([...base, '--ignore-unfixed'])).stdout) as ScanResult)).toEqual(['CVE-2020-8203', 'CVE-2021-44906']);
+    expect(ids(JSON.parse((await cli([...base, '--ignore-status', 'will-not-fix'])).stdout) as ScanResult)).toEqual(['CVE-2020-8203', 'CVE-2021-44906']);
+    expect((await cli([...base, '--severity', 'SEVERE'])).code).toBe(2);
+  });
+});

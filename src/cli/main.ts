@@ -19,6 +19,8 @@ import { scanDockerfileTarget } from '../pipeline/scan-dockerfile.js';
 import { checksMarkdown, checksOfKind } from '../misconfig/registry.js';
 import type { CheckKind } from '../core/check.js';
 import { rendererFor } from '../report/registry.js';
+import { applyFilters, parseSeverityList, parseStatusList, type FilterOptions } from '../report/filter.js';
+import { IGNORE_FILE_NAME, readIgnoreFile } from '../vuln/ignore/index.js';
 import { FLAGS, resolveFlags, type FlagSpec, type FlagValues } from './flags.js';
 import { generateDocs } from './docs.js';
 import { dbStatus, defaultDbDir, ensureDb, importDb, updateDb, VulnDb, DB_SCHEMA_VERSION } from '../vuln/db/index.js';
@@ -156,7 +158,18 @@ async function runScan(
     if (db) options.matcher = createMatcher(db);
     if (typeof flags.platform === 'string') options.platform = parsePlatform(flags.platform);
     if (typeof flags['secret-rules'] === 'string') options.secretRules = loadSecretRules(path.resolve(io.cwd, flags['secret-rules']));
-    const result = await withTimeout(scan(options), Number(flags.timeout ?? 0));
+    const filters: FilterOptions = {
+      ignoreUnfixed: flags['ignore-unfixed'] === true,
+      showSuppressed: flags['show-suppressed'] === true,
+    };
+    if (typeof flags.severity === 'string') filters.severities = parseSeverityList(flags.severity);
+    if (typeof flags['ignore-status'] === 'string') filters.ignoreStatuses = parseStatusList(flags['ignore-status']);
+    const ignorePath = typeof flags.ignorefile === 'string' ? path.resolve(io.cwd, flags.ignorefile) : path.join(io.cwd, IGNORE_FILE_NAME);
+    if (typeof flags.ignorefile === 'string' || existsSync(ignorePath)) filters.ignore = await readIgnoreFile(ignorePath);
+    const scanned = await withTimeout(scan(options), Number(flags.timeout ?? 0));
+    const filtered = applyFilters(scanned, filters);
+    const result = filtered.result;
+    result.notices.push(...filtered.notices);
     const text = rendererFor(String(flags.format ?? 'table')).render(result, { color });
     if (flags.output) writeAtomically(path.resolve(io.cwd, String(flags.output)), text);
     else io.stdout(text);
@@ -168,7 +181,9 @@ async function runScan(
       );
     }
     const failOn = flags['fail-on'] as Severity | undefined;
-    if (failOn && result.findings.some((f) => !f.suppressedBy && severityRank(f.severity) <= severityRank(failOn))) return ExitCode.findings;
+    if (failOn && result.findings.some((f) => !f.suppressedBy && severityRank(f.severity) <= severityRank(failOn))) {
+      return Number(flags['exit-code'] ?? ExitCode.findings);
+    }
     return ExitCode.ok;
   } finally {
     cache?.close();
