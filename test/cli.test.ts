@@ -332,3 +332,16 @@ describe('filters and the ignore file', () => {
     expect((await cli([...base, '--severity', 'SEVERE'])).code).toBe(2);
   });
 });
+
+describe('report formats for CI systems', () => {
+  it('writes SARIF, JUnit and Markdown of a scan with vulnerabilities', async () => {
+    const sarif = JSON.parse((await cli(['image', EXAMPLE_REF, '-q', '-f', 'sarif'])).stdout) as { version: string; runs: Array<{ results: Array<{ ruleId: string }> }> };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]!.results.map((r) => r.ruleId)).toEqual(expect.arrayContaining(['CVE-2020-8203', 'BH-IMG-001']));
+    const junit = (await cli(['image', EXAMPLE_REF, '-q', '-f', 'junit'])).stdout;
+    expect(junit).toMatch(/^<\?xml/);
+    expect(junit).toContain('name="CVE-2021-44906"');
+    const md = (await cli(['image', EXAMPLE_REF, '-q', '-f', 'markdown'])).stdout;
+    expect(md).toMatch(/CVE-2020-8203/);
+  });
+});

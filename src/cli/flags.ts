@@ -24,7 +24,7 @@ export interface FlagSpec {
   group: 'global' | 'scan' | 'image' | 'report' | 'cache' | 'db' | 'dockerfile';
 }
 
-export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json'] as const;
+export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json', 'sarif', 'junit', 'markdown'] as const;
 
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'config', type: 'string', arg: 'file', group: 'global', description: 'config file with flag values as keys', default: 'bulkhead.yaml' },
