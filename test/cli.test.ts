@@ -345,3 +345,20 @@ describe('report formats for CI systems', () => {
     expect(md).toMatch(/CVE-2020-8203/);
   });
 });
+
+describe('CycloneDX with vulnerabilities', () => {
+  it('lists each vulnerability once, affecting its components, valid against the CycloneDX 1.6 schema', async () => {
+    const { validateCycloneDx } = await import('../src/sbom/testdata/schemas.js');
+    const doc = JSON.parse((await cli(['image', EXAMPLE_REF, '-q', '-f', 'cyclonedx'])).stdout) as {
+      components: Array<{ 'bom-ref': string; name: string }>;
+      vulnerabilities: Array<{ id: string; affects: Array<{ ref: string; versions: Array<{ version: string; status: string }> }>; ratings: Array<{ severity: string }>; recommendation?: string }>;
+    };
+    expect(validateCycloneDx(doc)).toEqual({ valid: true, errors: [] });
+    const lodash = doc.vulnerabilities.find((v) => v.id === 'CVE-2020-8203')!;
+    const ref = doc.components.find((c) => c.name === 'lodash')!['bom-ref'];
+    expect(lodash.affects).toEqual([{ ref, versions: [{ version: '4.17.15', status: 'affected' }] }]);
+    expect(lodash.ratings).toEqual([{ severity: 'high' }]);
+    expect(lodash.recommendation).toBe('lodash: upgrade to 4.17.20');
+    expect(doc.vulnerabilities.map((v) => v.id).sort()).toEqual(['CVE-2010-4756', 'CVE-2020-8203', 'CVE-2021-44906']);
+  });
+});

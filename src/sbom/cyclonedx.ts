@@ -137,6 +137,8 @@ function buildBom(result: ScanResult): Models.Bom {
     }
   });
 
+  const vulnerabilities = vulnerabilityRepository(result, byId);
+
   const timestamp = new Date(result.createdAt);
   const tool = new Models.Component(Enums.ComponentType.Application, result.tool.name, { version: result.tool.version });
   const metadata = new Models.Metadata({
@@ -144,7 +146,57 @@ function buildBom(result: ScanResult): Models.Bom {
     tools: new Models.Tools({ components: new Models.ComponentRepository([tool]) }),
     component: target,
   });
-  return new Models.Bom({ metadata, components });
+  return new Models.Bom({ metadata, components, vulnerabilities });
+}
+
+const cdxSeverity: Record<string, Enums.Vulnerability.Severity> = {
+  critical: Enums.Vulnerability.Severity.Critical,
+  high: Enums.Vulnerability.Severity.High,
+  medium: Enums.Vulnerability.Severity.Medium,
+  low: Enums.Vulnerability.Severity.Low,
+  info: Enums.Vulnerability.Severity.Info,
+  unknown: Enums.Vulnerability.Severity.Unknown,
+};
+
+/**
+ * Vulnerability findings as CycloneDX vulnerabilities: one per id, affecting
+ * each package component it was found in (with the installed version),
+ * rated with our severity, and the fix as the recommendation.
+ */
+function vulnerabilityRepository(result: ScanResult, byId: ReadonlyMap<string, Models.Component>): Models.Vulnerability.VulnerabilityRepository {
+  const repo = new Models.Vulnerability.VulnerabilityRepository();
+  const byVuln = new Map<string, Models.Vulnerability.Vulnerability>();
+  const found = result.findings
+    .filter((f) => f.kind === 'vulnerability' && !f.suppressedBy && f.package && byId.has(f.package.id))
+    .sort((a, b) => byCodePoint(a.id, b.id) || byCodePoint(a.package!.id, b.package!.id));
+  for (const f of found) {
+    let v = byVuln.get(f.id);
+    if (!v) {
+      v = new Models.Vulnerability.Vulnerability({
+        bomRef: `bulkhead:vulnerability:${f.id}`,
+        id: f.id,
+        description: f.title,
+        ratings: new Models.Vulnerability.RatingRepository([new Models.Vulnerability.Rating({ severity: cdxSeverity[f.severity] })]),
+        properties: propertyRepository(f.status ? [['bulkhead:status', f.status]] : []),
+      });
+      byVuln.set(f.id, v);
+      repo.add(v);
+    }
+    const component = byId.get(f.package!.id)!;
+    const installed = f.installedVersion ?? f.package!.version;
+    v.affects.add(
+      new Models.Vulnerability.Affect(component.bomRef, {
+        versions: new Models.Vulnerability.AffectedVersionRepository([
+          new Models.Vulnerability.AffectedSingleVersion(installed, { status: Enums.Vulnerability.AffectStatus.Affected }),
+        ]),
+      }),
+    );
+    if (f.fixedVersion) {
+      const fix = `${f.package!.name}: upgrade to ${f.fixedVersion}`;
+      v.recommendation = v.recommendation ? `${v.recommendation}; ${fix}` : fix;
+    }
+  }
+  return repo;
 }
 
 const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
