@@ -284,6 +284,11 @@ describe('vulnerabilities', () => {
     ]);
     expect(vulns).toHaveLength(3);
     expect(vulns.find((f) => f.id === 'CVE-2020-8203')?.location.layer?.index).toBe(1);
+    expect(vulns.find((f) => f.id === 'CVE-2020-8203')).toMatchObject({
+      aliases: ['GHSA-p6mc-m468-83gw'],
+      severitySource: 'CVSS 3.1 base 7.4 (GHSA-p6mc-m468-83gw)',
+    });
+    expect(vulns.find((f) => f.id === 'CVE-2010-4756')?.severitySource).toBe('Debian urgency unimportant (DEBIAN-CVE-2010-4756)');
     const fail = await cli(['image', EXAMPLE_REF, '-q', '--scanners', 'vuln', '--fail-on', 'critical']);
     expect(fail.code).toBe(1);
   });

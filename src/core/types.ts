@@ -124,6 +124,10 @@ export interface Finding {
   installedVersion?: string;
   fixedVersion?: string;
   references: string[];
+  /** Other ids of the same vulnerability (GHSA, DSA, DEBIAN-CVE, GO-…). */
+  aliases?: string[];
+  /** Where the severity came from: a CVSS vector and score, the advisory's own rating, or the distro's urgency, with the record. */
+  severitySource?: string;
   remediation?: string;
   /** Redacted for secrets. */
   evidence?: string;

@@ -54,6 +54,13 @@ export function detect(result: ScanResult, options: ScanOptions): ScanResult {
     return result;
   }
   const out = options.matcher.match(result);
+  for (const f of out.findings) {
+    const detail = out.details.get(f);
+    if (!detail) continue;
+    const aliases = detail.aliases.filter((a) => a !== f.id);
+    if (aliases.length) f.aliases = aliases;
+    f.severitySource = detail.severityDetail || detail.severitySource;
+  }
   result.findings.push(...out.findings);
   result.notices.push(...out.notices);
   return result;
