@@ -367,3 +367,20 @@ describe('CycloneDX with vulnerabilities', () => {
     expect(doc.vulnerabilities.map((v) => v.id).sort()).toEqual(['CVE-2010-4756', 'CVE-2020-8203', 'CVE-2021-44906']);
   });
 });
+
+describe('VEX', () => {
+  it('--vex suppresses a vulnerability a vendor declared not affected', async () => {
+    const file = path.join(tempDir(), 'app.vex.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        '@context': 'https://openvex.dev/ns/v0.2.0',
+        statements: [{ vulnerability: { name: 'CVE-2021-44906' }, products: [{ '@id': 'pkg:npm/minimist@1.2.0' }], status: 'not_affected', justification: 'vulnerable_code_not_present' }],
+      }),
+    );
+    const r = JSON.parse((await cli(['image', EXAMPLE_REF, '-f', 'json', '-q', '--scanners', 'vuln', '--vex', file, '--show-suppressed'])).stdout) as ScanResult;
+    expect(r.findings.find((f) => f.id === 'CVE-2021-44906')?.suppressedBy).toEqual({ kind: 'vex', source: `${file}#statements[0]`, reason: 'not_affected: vulnerable_code_not_present' });
+    const hidden = JSON.parse((await cli(['image', EXAMPLE_REF, '-f', 'json', '-q', '--scanners', 'vuln', '--vex', file])).stdout) as ScanResult;
+    expect(hidden.findings.map((f) => f.id).sort()).toEqual(['CVE-2010-4756', 'CVE-2020-8203']);
+  });
+});

@@ -21,6 +21,7 @@ import type { CheckKind } from '../core/check.js';
 import { rendererFor } from '../report/registry.js';
 import { applyFilters, parseSeverityList, parseStatusList, type FilterOptions } from '../report/filter.js';
 import { IGNORE_FILE_NAME, readIgnoreFile } from '../vuln/ignore/index.js';
+import { applyVex, readOpenVex } from '../vuln/vex/index.js';
 import { FLAGS, resolveFlags, type FlagSpec, type FlagValues } from './flags.js';
 import { generateDocs } from './docs.js';
 import { dbStatus, defaultDbDir, ensureDb, importDb, updateDb, VulnDb, DB_SCHEMA_VERSION } from '../vuln/db/index.js';
@@ -166,7 +167,14 @@ async function runScan(
     if (typeof flags['ignore-status'] === 'string') filters.ignoreStatuses = parseStatusList(flags['ignore-status']);
     const ignorePath = typeof flags.ignorefile === 'string' ? path.resolve(io.cwd, flags.ignorefile) : path.join(io.cwd, IGNORE_FILE_NAME);
     if (typeof flags.ignorefile === 'string' || existsSync(ignorePath)) filters.ignore = await readIgnoreFile(ignorePath);
+    const vex = [];
+    for (const f of (flags.vex as string[] | undefined) ?? []) vex.push(...(await readOpenVex(path.resolve(io.cwd, f))));
     const scanned = await withTimeout(scan(options), Number(flags.timeout ?? 0));
+    if (vex.length) {
+      const applied = applyVex(scanned.findings, vex);
+      scanned.findings = applied.findings;
+      for (const s of applied.unused) scanned.notices.push({ level: 'info', message: `VEX statement for ${s.ids[0]} matched no finding`, where: s.where });
+    }
     const filtered = applyFilters(scanned, filters);
     const result = filtered.result;
     result.notices.push(...filtered.notices);

@@ -18,7 +18,7 @@ export function isExpired(entry: IgnoreEntry, now: Date): boolean {
 
 /** Aliases the matcher keeps in `references` are the entries that are not URLs. */
 export function findingIds(finding: Finding): string[] {
-  return [finding.id, ...finding.references.filter((r) => !r.includes('://'))];
+  return [finding.id, ...(finding.aliases ?? []), ...finding.references.filter((r) => !r.includes('://'))];
 }
 
 /**
