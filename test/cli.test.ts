@@ -384,3 +384,23 @@ describe('VEX', () => {
     expect(hidden.findings.map((f) => f.id).sort()).toEqual(['CVE-2010-4756', 'CVE-2020-8203']);
   });
 });
+
+describe('bulkhead vex', () => {
+  it('turns the ignore file into OpenVEX that --vex then honours', async () => {
+    const dir = tempDir();
+    const ignore = path.join(dir, 'ignore.yaml');
+    writeFileSync(
+      ignore,
+      'ignore:\n  - id: CVE-2020-8203\n    purl: pkg:npm/lodash\n    reason: zipObjectDeep never sees user input\n  - id: BH-IMG-001\n    reason: runs as root by design\n  - id: CVE-2010-4756\n    package: glibc\n    reason: no glob on user input\n',
+    );
+    const vexFile = path.join(dir, 'out.vex.json');
+    const w = await cli(['vex', '--ignorefile', ignore, '-o', vexFile]);
+    expect(w.code).toBe(0);
+    expect(w.stderr).toContain(`skipped ${ignore}:5: BH-IMG-001 is not a vulnerability id`);
+    expect(w.stderr).toContain(`skipped ${ignore}:7: no purl`);
+    const doc = JSON.parse(readFileSync(vexFile, 'utf8')) as { statements: Array<{ vulnerability: { name: string }; status: string; impact_statement: string }> };
+    expect(doc.statements).toEqual([expect.objectContaining({ vulnerability: { name: 'CVE-2020-8203' }, status: 'not_affected', impact_statement: 'zipObjectDeep never sees user input' })]);
+    const r = JSON.parse((await cli(['image', EXAMPLE_REF, '-f', 'json', '-q', '--scanners', 'vuln', '--vex', vexFile])).stdout) as ScanResult;
+    expect(r.findings.map((f) => f.id).sort()).toEqual(['CVE-2010-4756', 'CVE-2021-44906']);
+  });
+});

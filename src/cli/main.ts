@@ -21,7 +21,7 @@ import type { CheckKind } from '../core/check.js';
 import { rendererFor } from '../report/registry.js';
 import { applyFilters, parseSeverityList, parseStatusList, type FilterOptions } from '../report/filter.js';
 import { IGNORE_FILE_NAME, readIgnoreFile } from '../vuln/ignore/index.js';
-import { applyVex, readOpenVex } from '../vuln/vex/index.js';
+import { applyVex, readOpenVex, writeOpenVex } from '../vuln/vex/index.js';
 import { FLAGS, resolveFlags, type FlagSpec, type FlagValues } from './flags.js';
 import { generateDocs } from './docs.js';
 import { dbStatus, defaultDbDir, ensureDb, importDb, updateDb, VulnDb, DB_SCHEMA_VERSION } from '../vuln/db/index.js';
@@ -251,6 +251,20 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
       return isDir ? scanDirectory(t, 'fs', options) : scanImage(t, options);
     },
   );
+
+  program
+    .command('vex')
+    .description('write the ignore file\'s vulnerability decisions as an OpenVEX document (not_affected, with the reason)')
+    .option('--ignorefile <file>', 'ignore file to read', IGNORE_FILE_NAME)
+    .option('-o, --output <file>', 'write the document to a file instead of stdout')
+    .option('--author <name>', 'author named in the document', 'bulkhead')
+    .action(async (o: { ignorefile: string; output?: string; author: string }) => {
+      const ignore = await readIgnoreFile(path.resolve(io.cwd, o.ignorefile));
+      const r = writeOpenVex(ignore, { author: o.author });
+      for (const s of r.skipped) io.stderr(`skipped ${s.where}: ${s.why}\n`);
+      if (o.output) writeAtomically(path.resolve(io.cwd, o.output), r.document);
+      else io.stdout(r.document);
+    });
 
   program
     .command('checks')
