@@ -49,7 +49,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'ignore-unfixed', type: 'boolean', group: 'report', description: 'hide vulnerabilities that have no fixed version', default: false },
   { name: 'ignore-status', type: 'string', arg: 'list', group: 'report', description: 'hide findings with these statuses, comma-separated (e.g. will-not-fix,end-of-life)' },
   { name: 'ignorefile', type: 'string', arg: 'file', group: 'report', description: 'ignore file (id, package or purl, path, reason, expires); default .bulkheadignore.yaml in the working directory when it exists' },
-  { name: 'vex', type: 'list', arg: 'files', group: 'report', description: 'OpenVEX documents, comma-separated: not_affected/fixed statements suppress the matching vulnerabilities (kept, marked)' },
+  { name: 'vex', type: 'list', arg: 'files', group: 'report', description: 'OpenVEX or CycloneDX VEX documents, comma-separated: not_affected/fixed statements suppress the matching vulnerabilities (kept, marked)' },
   { name: 'show-suppressed', type: 'boolean', group: 'report', description: 'also show suppressed findings (ignore file, inline), marked as such', default: false },
   { name: 'exit-code', type: 'number', arg: 'code', group: 'report', description: 'exit code when a finding is at or above --fail-on', default: 1 },
   { name: 'allow-empty', type: 'boolean', group: 'scan', description: 'accept a target in which no package was found (e.g. a scratch image) instead of failing', default: false },

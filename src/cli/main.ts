@@ -21,7 +21,7 @@ import type { CheckKind } from '../core/check.js';
 import { rendererFor } from '../report/registry.js';
 import { applyFilters, parseSeverityList, parseStatusList, type FilterOptions } from '../report/filter.js';
 import { IGNORE_FILE_NAME, readIgnoreFile } from '../vuln/ignore/index.js';
-import { applyVex, readOpenVex, writeOpenVex } from '../vuln/vex/index.js';
+import { applyVex, readVex, writeOpenVex } from '../vuln/vex/index.js';
 import { FLAGS, resolveFlags, type FlagSpec, type FlagValues } from './flags.js';
 import { generateDocs } from './docs.js';
 import { dbStatus, defaultDbDir, ensureDb, importDb, updateDb, VulnDb, DB_SCHEMA_VERSION } from '../vuln/db/index.js';
@@ -168,7 +168,7 @@ async function runScan(
     const ignorePath = typeof flags.ignorefile === 'string' ? path.resolve(io.cwd, flags.ignorefile) : path.join(io.cwd, IGNORE_FILE_NAME);
     if (typeof flags.ignorefile === 'string' || existsSync(ignorePath)) filters.ignore = await readIgnoreFile(ignorePath);
     const vex = [];
-    for (const f of (flags.vex as string[] | undefined) ?? []) vex.push(...(await readOpenVex(path.resolve(io.cwd, f))));
+    for (const f of (flags.vex as string[] | undefined) ?? []) vex.push(...(await readVex(path.resolve(io.cwd, f))));
     const scanned = await withTimeout(scan(options), Number(flags.timeout ?? 0));
     if (vex.length) {
       const applied = applyVex(scanned.findings, vex);

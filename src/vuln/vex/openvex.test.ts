@@ -58,3 +58,38 @@ describe('OpenVEX', () => {
     );
   });
 });
+
+describe('CycloneDX VEX', () => {
+  it('suppresses not_affected analyses of the referenced components, leaves exploitable ones', async () => {
+    const { parseCycloneDxVex } = await import('./cyclonedx-vex.js');
+    const statements = parseCycloneDxVex(
+      {
+        bomFormat: 'CycloneDX',
+        specVersion: '1.6',
+        components: [{ 'bom-ref': 'lodash', purl: 'pkg:npm/lodash@4.17.15' }, { 'bom-ref': 'app', components: [{ 'bom-ref': 'mm', purl: 'pkg:npm/minimist@1.2.0' }] }],
+        vulnerabilities: [
+          { id: 'CVE-2020-8203', analysis: { state: 'not_affected', justification: 'code_not_reachable' }, affects: [{ ref: 'lodash' }] },
+          { id: 'CVE-2021-44906', analysis: { state: 'exploitable' }, affects: [{ ref: 'mm' }] },
+        ],
+      },
+      'app.cdx.json',
+    );
+    const { findings } = applyVex([finding('CVE-2020-8203', 'pkg:npm/lodash@4.17.15'), finding('CVE-2021-44906', 'pkg:npm/minimist@1.2.0')], statements);
+    expect(findings.map((f) => f.suppressedBy?.reason)).toEqual(['not_affected: code_not_reachable', undefined]);
+    expect(findings[0]!.suppressedBy?.source).toBe('app.cdx.json#vulnerabilities[0]');
+  });
+
+  it('never throws anything but a BulkheadError on arbitrary documents', async () => {
+    const { parseCycloneDxVex } = await import('./cyclonedx-vex.js');
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        try {
+          parseCycloneDxVex({ bomFormat: 'CycloneDX', vulnerabilities: [v], components: [v] }, 'f.json');
+        } catch (e) {
+          expect(e).toBeInstanceOf(BulkheadError);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

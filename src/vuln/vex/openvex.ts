@@ -1,5 +1,5 @@
 /**
- * OpenVEX input (`--vex FILE`): statements that a vulnerability does not
+ * VEX input (`--vex FILE`, OpenVEX here and CycloneDX VEX in cyclonedx-vex.ts): statements that a vulnerability does not
  * affect a product (`not_affected`, `fixed`) suppress the matching findings,
  * which are kept with `suppressedBy: { kind: 'vex', source, reason }`.
  * `affected` and `under_investigation` change nothing. Products are matched
@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { BulkheadError } from '../../core/errors.js';
 import type { Finding } from '../../core/types.js';
 import { purlMatches } from '../ignore/index.js';
+import { parseCycloneDxVex } from './cyclonedx-vex.js';
 
 export const MAX_VEX_BYTES = 16 * 1024 * 1024;
 
@@ -68,7 +69,8 @@ export function parseOpenVex(text: string, source: string): VexStatement[] {
   });
 }
 
-export async function readOpenVex(file: string): Promise<VexStatement[]> {
+/** An OpenVEX or CycloneDX VEX document, told apart by its content. */
+export async function readVex(file: string): Promise<VexStatement[]> {
   let size: number;
   try {
     size = (await stat(file)).size;
@@ -76,7 +78,15 @@ export async function readOpenVex(file: string): Promise<VexStatement[]> {
     throw new BulkheadError('CONFIG_FILE_INVALID', `VEX document ${file} cannot be read`, { where: file, hint: 'check the --vex path' });
   }
   if (size > MAX_VEX_BYTES) throw new BulkheadError('LIMIT_EXCEEDED', `VEX document is ${size} bytes, more than ${MAX_VEX_BYTES}`, { where: file });
-  return parseOpenVex(await readFile(file, 'utf8'), file);
+  const text = await readFile(file, 'utf8');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return parseOpenVex(text, file); // reports the JSON error
+  }
+  if (doc && typeof doc === 'object' && (doc as { bomFormat?: unknown }).bomFormat === 'CycloneDX') return parseCycloneDxVex(doc, file);
+  return parseOpenVex(text, file);
 }
 
 /** Findings with VEX decisions applied; returns new objects, and the statements that matched nothing. */
