@@ -183,17 +183,17 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
       if (!r) throw new BulkheadError('INTERNAL', `layer ${i} was never read`);
       return r;
     });
-    const refs: LayerRef[] = metadata.layers.map(({ mediaType: _m, size: _s, ...ref }) => ref);
+    // Reports carry the metadata and layer refs; secrets in them (Env, labels, build steps) are
+    // masked. Only the image checks see the raw metadata, which they need to find those secrets.
+    const shown = redactImageMetadata(metadata);
+    const refs: LayerRef[] = shown.layers.map(({ mediaType: _m, size: _s, ...ref }) => ref);
     const view = mergeLayers(analyses, refs);
     for (const w of view.warnings) d.notices.push({ level: 'warning', message: w });
     const inventory = assembleInventory(view, refs);
     const findings = fileFindings(analyses, refs, view);
-    const result = finish(d, { image: metadata, ...inventory, findings, notableFiles: view.notableFiles }, options);
+    const result = finish(d, { image: shown, ...inventory, findings, notableFiles: view.notableFiles }, options);
     detect(result, options);
-    if (scanners(options).includes('misconfig')) result.findings.push(...checkImage(result));
-    // Reports carry the metadata; secrets in it are masked once the checks have seen them.
-    result.image = redactImageMetadata(metadata);
-    for (const p of result.packages) if (p.layer) p.layer = result.image.layers[p.layer.index] ?? p.layer;
+    if (scanners(options).includes('misconfig')) result.findings.push(...checkImage({ ...result, image: metadata }));
     return result;
   } finally {
     await source.close();
