@@ -24,7 +24,11 @@ export type InputErrorCode =
   | 'SBOM_INVALID'
   | 'CONFIG_FILE_INVALID'
   | 'LIMIT_EXCEEDED'
-  | 'NOTHING_FOUND';
+  | 'NOTHING_FOUND'
+  | 'K8S_INPUT_INVALID'
+  | 'KEY_INVALID'
+  | 'POLICY_INVALID'
+  | 'RULES_INVALID';
 
 export type ExternalErrorCode =
   | 'REGISTRY_UNSUPPORTED'
@@ -32,9 +36,17 @@ export type ExternalErrorCode =
   | 'REGISTRY_RATE_LIMITED'
   | 'REGISTRY_UNAVAILABLE'
   | 'CACHE_UNAVAILABLE'
-  | 'IO';
+  | 'IO'
+  | 'REGISTRY_NOT_FOUND'
+  | 'REGISTRY_FORBIDDEN'
+  | 'REGISTRY_PROTOCOL'
+  | 'SENSOR_UNAVAILABLE'
+  | 'TOOL_MISSING';
 
-export type ErrorCode = InputErrorCode | ExternalErrorCode | 'INTERNAL';
+/** A verification that ran and said no (bad or missing signature, policy denied): exit 1, like findings. */
+export type VerificationErrorCode = 'VERIFICATION_FAILED';
+
+export type ErrorCode = InputErrorCode | ExternalErrorCode | VerificationErrorCode | 'INTERNAL';
 
 export interface ErrorDetails {
   /** Where it failed: a file (with line), a layer digest, a tar entry, a URL. */
@@ -77,10 +89,16 @@ const external = new Set<ErrorCode>([
   'REGISTRY_UNAVAILABLE',
   'CACHE_UNAVAILABLE',
   'IO',
+  'REGISTRY_NOT_FOUND',
+  'REGISTRY_FORBIDDEN',
+  'REGISTRY_PROTOCOL',
+  'SENSOR_UNAVAILABLE',
+  'TOOL_MISSING',
 ]);
 
 export function exitCodeFor(code: ErrorCode): ExitCode {
   if (code === 'INTERNAL') return ExitCode.external;
+  if (code === 'VERIFICATION_FAILED') return ExitCode.findings;
   return external.has(code) ? ExitCode.external : ExitCode.input;
 }
 
