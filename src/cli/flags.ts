@@ -21,7 +21,7 @@ export interface FlagSpec {
   /** Placeholder in help output. */
   arg?: string;
   /** Flags shared by a group of commands. */
-  group: 'global' | 'scan' | 'image' | 'report' | 'cache' | 'db' | 'dockerfile';
+  group: 'global' | 'scan' | 'image' | 'report' | 'cache' | 'db' | 'dockerfile' | 'registry' | 'k8s';
 }
 
 export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json', 'sarif', 'junit', 'markdown'] as const;
@@ -67,6 +67,17 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   { name: 'allowed-registries', type: 'list', arg: 'list', group: 'dockerfile', description: 'registries base images may come from (e.g. docker.io,registry.example); others are BH-DF-004 findings' },
   { name: 'platform', type: 'string', arg: 'os/arch[/variant]', group: 'image', description: 'platform to pick from a multi-platform image', default: 'linux/amd64' },
+  { name: 'username', type: 'string', arg: 'user', group: 'registry', description: 'registry user name (else BULKHEAD_REGISTRY_USERNAME, per-host variables, or ~/.docker/config.json and its credential helpers)' },
+  { name: 'password-stdin', type: 'boolean', group: 'registry', description: 'read the registry password from stdin (never from a flag)', default: false },
+  { name: 'insecure-registry', type: 'list', arg: 'hosts', group: 'registry', description: 'host:port list allowed over plain HTTP (nothing falls back to HTTP silently)' },
+  { name: 'ca-file', type: 'string', arg: 'pem', group: 'registry', description: 'extra CA certificates (PEM) trusted for registries, beside the system ones' },
+  { name: 'pss-level', type: 'string', arg: 'level', group: 'k8s', choices: ['privileged', 'baseline', 'restricted'], description: 'Pod Security Standards level for namespaces without enforce labels', default: 'restricted' },
+  { name: 'pss-version', type: 'string', arg: 'v1.N|latest', group: 'k8s', description: 'Pod Security Standards version for namespaces without enforce-version labels', default: 'latest' },
+  { name: 'k8s-version', type: 'string', arg: 'version', group: 'k8s', description: 'the cluster\'s Kubernetes version (else read from control-plane images or node objects)' },
+  { name: 'policy', type: 'list', arg: 'files', group: 'k8s', description: 'ValidatingAdmissionPolicy files (with bindings and params) to evaluate against the manifests, comma-separated' },
+  { name: 'compliance', type: 'string', arg: 'framework', group: 'k8s', choices: ['pss-baseline', 'pss-restricted', 'cis-k8s', 'nsa-k8s'], description: 'report only the checks and compliance of this framework' },
+  { name: 'k8s-vulns', type: 'boolean', group: 'k8s', description: 'match the cluster\'s Kubernetes version against the vulnerability database (downloaded when missing)', default: false },
+  { name: 'include-defaults', type: 'boolean', group: 'k8s', description: 'RBAC: also report the cluster\'s own default bindings (rbac-defaults)', default: false },
 ];
 
 export function envName(flag: FlagSpec): string {

@@ -26,6 +26,10 @@ import { FLAGS, resolveFlags, type FlagSpec, type FlagValues } from './flags.js'
 import { generateDocs } from './docs.js';
 import { dbStatus, defaultDbDir, ensureDb, importDb, updateDb, VulnDb, DB_SCHEMA_VERSION } from '../vuln/db/index.js';
 import { createMatcher } from '../vuln/match/index.js';
+import { readAllStdin, registryOptionsFrom } from './registry-options.js';
+import { registerKubernetes } from './k8s.js';
+import { registerShip } from './ship.js';
+import { registerRuntime } from './runtime.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -33,6 +37,8 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
   cwd: string;
+  /** All of stdin (`-` inputs, --password-stdin); default process.stdin. */
+  readStdin?: () => Promise<string>;
 }
 
 export function processIO(): CliIO {
@@ -45,7 +51,7 @@ export function processIO(): CliIO {
   };
 }
 
-function addFlags(cmd: Command, groups: ReadonlyArray<FlagSpec['group']>): Command {
+export function addFlags(cmd: Command, groups: ReadonlyArray<FlagSpec['group']>): Command {
   for (const f of FLAGS) {
     if (!groups.includes(f.group)) continue;
     const spec = `${f.short ? `-${f.short}, ` : ''}--${f.name}${f.type === 'boolean' ? '' : ` <${f.arg ?? f.type}>`}`;
@@ -59,7 +65,7 @@ function addFlags(cmd: Command, groups: ReadonlyArray<FlagSpec['group']>): Comma
 }
 
 /** commander's parsed options, keyed by our flag names, only those the user gave. */
-function given(cmd: Command): Record<string, unknown> {
+export function given(cmd: Command): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of FLAGS) {
     const negated = f.name.startsWith('no-');
@@ -77,7 +83,7 @@ function applyToTree(cmd: Command, io: CliIO): void {
   for (const sub of cmd.commands) applyToTree(sub, io);
 }
 
-function writeAtomically(file: string, content: string): void {
+export function writeAtomically(file: string, content: string): void {
   const dir = path.dirname(file);
   mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
@@ -126,7 +132,7 @@ function formatAge(ms: number): string {
   return h < 48 ? `${h.toFixed(1)} hours` : `${(h / 24).toFixed(1)} days`;
 }
 
-async function runScan(
+export async function runScan(
   io: CliIO,
   flags: FlagValues,
   scan: (options: ScanOptions) => Promise<ScanResult>,
@@ -157,6 +163,9 @@ async function runScan(
       requirePackages: flags['allow-empty'] !== true,
     };
     if (db) options.matcher = createMatcher(db);
+    if (flags['password-stdin'] !== undefined || flags.username !== undefined || flags['insecure-registry'] !== undefined || flags['ca-file'] !== undefined) {
+      options.registry = await registryOptionsFrom(flags, io.cwd, io.env, io.readStdin ?? readAllStdin);
+    }
     if (typeof flags.platform === 'string') options.platform = parsePlatform(flags.platform);
     if (typeof flags['secret-rules'] === 'string') options.secretRules = loadSecretRules(path.resolve(io.cwd, flags['secret-rules']));
     const filters: FilterOptions = {
@@ -185,7 +194,9 @@ async function runScan(
       const warnings = result.notices.filter((n) => n.level !== 'info').length;
       const s = result.stats;
       io.stderr(
-        `scanned ${result.target.name}: ${result.packages.length} packages, ${s.layersRead} layers read, ${s.layersFromCache} from cache, ${formatBytes(s.bytesRead)} in ${(s.durationMs / 1000).toFixed(2)}s${warnings ? `, ${warnings} notices` : ''}\n`,
+        result.kubernetes
+          ? `scanned ${result.target.name}: ${result.kubernetes.objects} objects, ${result.findings.length} findings in ${(s.durationMs / 1000).toFixed(2)}s${warnings ? `, ${warnings} notices` : ''}\n`
+          : `scanned ${result.target.name}: ${result.packages.length} packages, ${s.layersRead} layers read, ${s.layersFromCache} from cache, ${formatBytes(s.bytesRead)} in ${(s.durationMs / 1000).toFixed(2)}s${warnings ? `, ${warnings} notices` : ''}\n`,
       );
     }
     const failOn = flags['fail-on'] as Severity | undefined;
@@ -229,7 +240,7 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
     'image',
     'ref',
     'scan a container image: docker-archive (plain or gzip), oci-archive, oci:<dir>[:tag], or a registry reference',
-    ['image'],
+    ['image', 'registry'],
     (t, o) => scanImage(t, o),
   );
   scanCommand('fs', 'dir', 'scan a project checkout: lock files, manifests and installed packages', [], (t, o) => scanDirectory(t, 'fs', o));
@@ -243,7 +254,7 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
     'secrets',
     'target',
     'look for leaked credentials only: in a directory, or in every layer of an image (deleted ones included)',
-    ['image'],
+    ['image', 'registry'],
     async (t, o) => {
       const options: ScanOptions = { ...o, scanners: ['secret'], requirePackages: false };
       const { stat } = await import('node:fs/promises');
@@ -269,7 +280,7 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
   program
     .command('checks')
     .description('list every check with its severity and references (to other tools and standards)')
-    .addOption(new Option('--kind <kind>', 'only checks of this kind').choices(['dockerfile', 'image', 'secret', 'kubernetes', 'runtime']))
+    .addOption(new Option('--kind <kind>', 'only checks of this kind').choices(['dockerfile', 'image', 'secret', 'kubernetes', 'runtime', 'registry']))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'md']).default('table'))
     .action((o: { kind?: CheckKind; format: string }) => {
       const list = checksOfKind(o.kind);
@@ -359,6 +370,11 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
     }),
   );
   program.addCommand(dbCmd);
+
+  const context = { program, io, setCode, given, addFlags, writeAtomically };
+  registerKubernetes(context);
+  registerShip(context);
+  registerRuntime(context);
 
   program
     .command('docs')

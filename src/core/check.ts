@@ -6,7 +6,7 @@
  */
 import type { Finding, Location, Severity } from './types.js';
 
-export type CheckKind = 'dockerfile' | 'image' | 'secret' | 'kubernetes' | 'runtime';
+export type CheckKind = 'dockerfile' | 'image' | 'secret' | 'kubernetes' | 'runtime' | 'registry';
 
 export interface CheckDefinition {
   /** Stable id: `BH-DF-001`, `BH-IMG-001`, `BH-SEC-001`, `BH-K8S-001`. Never reused. */

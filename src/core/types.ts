@@ -187,7 +187,7 @@ export interface NotableFile {
   layer?: LayerRef;
 }
 
-export type TargetKind = 'image' | 'fs' | 'rootfs' | 'sbom' | 'dockerfile';
+export type TargetKind = 'image' | 'fs' | 'rootfs' | 'sbom' | 'dockerfile' | 'kubernetes' | 'container-config';
 
 export interface Notice {
   level: 'info' | 'warning' | 'error';
@@ -196,6 +196,42 @@ export interface Notice {
 }
 
 export const SCAN_RESULT_SCHEMA_VERSION = 1;
+
+/** Pass/fail per control of one framework (PSS baseline/restricted, CIS Kubernetes, NSA/CISA). */
+export interface ComplianceSummary {
+  framework: string;
+  title: string;
+  /** Objects passing over objects evaluated, summed over controls: 0–100. */
+  score: number;
+  controlsPassed: number;
+  controlsFailed: number;
+  controls: Array<{ control: string; checks: string[]; evaluated: number; failed: number; passed: number }>;
+}
+
+/** What the API server would do with a workload in a namespace labelled for Pod Security admission. */
+export interface AdmissionSummary {
+  object: K8sObjectRef;
+  appliesTo: 'pod' | 'pods-of-workload';
+  level: string;
+  enforce: 'allowed' | 'rejected';
+  enforceMessage?: string;
+  warn: string[];
+  audit: string[];
+  exempt?: string;
+}
+
+/** Facts of a Kubernetes scan beside its findings. */
+export interface KubernetesSummary {
+  objects: number;
+  /** Objects per kind. */
+  kinds: Record<string, number>;
+  /** The cluster's Kubernetes version, where it could be told, and its support status. */
+  version?: { version: string; source: string; status: string; notes: string[] };
+  /** Pod Security admission verdicts for workloads in labelled namespaces. */
+  admission: AdmissionSummary[];
+  /** Allowed connectivity from the NetworkPolicy analysis (docs/kubernetes.md describes the shape). */
+  connectivity?: { connections: unknown[] };
+}
 
 /** Everything one scan learned. Renderers are pure functions of this. */
 export interface ScanResult {
@@ -210,6 +246,10 @@ export interface ScanResult {
   findings: Finding[];
   notices: Notice[];
   scanners: string[];
+  /** Kubernetes scans: compliance per framework. */
+  compliance?: ComplianceSummary[];
+  /** Kubernetes scans: object counts, cluster version, admission verdicts, connectivity. */
+  kubernetes?: KubernetesSummary;
   stats: {
     layersRead: number;
     layersFromCache: number;

@@ -6,8 +6,30 @@ import type { CheckDefinition, CheckKind } from '../core/check.js';
 import { dockerfileChecks } from './dockerfile/index.js';
 import { imageChecks } from './image/index.js';
 import { secretChecks } from '../secrets/index.js';
+import { pssChecks } from './kubernetes/pss/index.js';
+import { workloadChecks } from './kubernetes/workload/index.js';
+import { controlPlaneChecks } from './kubernetes/controlplane/index.js';
+import { nodeChecks } from './kubernetes/node/index.js';
+import { versionChecks } from './kubernetes/version/index.js';
+import { rbacChecks } from './kubernetes/rbac/index.js';
+import { netpolChecks } from './kubernetes/netpol/index.js';
+import { registryChecks } from '../registry/index.js';
+import { runtimeConfigChecks } from '../runtime/config/index.js';
 
-export const checks: readonly CheckDefinition[] = [...dockerfileChecks, ...imageChecks, ...secretChecks];
+export const checks: readonly CheckDefinition[] = [
+  ...dockerfileChecks,
+  ...imageChecks,
+  ...secretChecks,
+  ...pssChecks,
+  ...workloadChecks,
+  ...controlPlaneChecks,
+  ...nodeChecks,
+  ...versionChecks,
+  ...rbacChecks,
+  ...netpolChecks,
+  ...registryChecks,
+  ...runtimeConfigChecks,
+];
 
 export function checksOfKind(kind?: CheckKind): CheckDefinition[] {
   return checks.filter((c) => !kind || c.kind === kind);

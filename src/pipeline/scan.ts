@@ -4,6 +4,7 @@
  * steps; the CLI, the library API and the server all call these.
  */
 import { openImage } from '../artifact/image/open.js';
+import type { RegistryOptions } from '../registry/index.js';
 import { DEFAULT_PLATFORM, type Platform } from '../artifact/image/source.js';
 import { FS_SKIP_NAMES, ROOTFS_SKIP_DIRS, walkDirectory } from '../artifact/fs/walker.js';
 import { LayerCache } from '../cache/layer-cache.js';
@@ -44,6 +45,8 @@ export interface ScanOptions {
   secretRules?: readonly SecretRule[];
   /** Fail when nothing is found (image, rootfs, sbom); default true. */
   requirePackages?: boolean;
+  /** Credentials, CA file and insecure hosts for registry images. */
+  registry?: RegistryOptions;
 }
 
 /** The detectors over a finished inventory: vulnerability matching, for every target kind. */
@@ -100,7 +103,7 @@ export function finish(d: Draft, body: Pick<ScanResult, 'packages'> & Partial<Sc
     scanners: [...(options.scanners ?? DEFAULT_SCANNERS)],
     stats: { ...d.stats, durationMs: Date.now() - d.started },
   };
-  if (result.packages.length === 0 && d.kind !== 'dockerfile') {
+  if (result.packages.length === 0 && d.kind !== 'dockerfile' && d.kind !== 'kubernetes' && d.kind !== 'container-config') {
     const what = d.kind === 'fs' ? 'no packages, lock files or manifests' : 'no OS or language packages';
     if (d.kind !== 'fs' && options.requirePackages !== false) {
       throw new BulkheadError('NOTHING_FOUND', `found ${what} in ${d.name}`, {
@@ -151,7 +154,7 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
   const analyzers = options.analyzers ?? pipelineAnalyzers('image', scanners(options), options.secretRules);
   const runner = new FileAnalysisRunner(analyzers, { targetKind: 'image' });
   const fingerprint = analyzerFingerprint(analyzers);
-  const source = await openImage(reference);
+  const source = await openImage(reference, options.registry);
   try {
     const { metadata, layers } = await source.resolve(options.platform ?? DEFAULT_PLATFORM);
     const results: Array<LayerAnalysis | undefined> = layers.map(() => undefined);

@@ -6,7 +6,7 @@ import type { CheckDefinition } from '../core/check.js';
 
 export const plainHttpCheck: CheckDefinition = {
   id: 'BH-REG-001',
-  kind: 'image',
+  kind: 'registry',
   title: 'Registry serves its API over plain HTTP',
   severity: 'high',
   rationale:
@@ -18,7 +18,7 @@ export const plainHttpCheck: CheckDefinition = {
 
 export const anonymousPushCheck: CheckDefinition = {
   id: 'BH-REG-002',
-  kind: 'image',
+  kind: 'registry',
   title: 'Registry accepts uploads without authentication',
   severity: 'critical',
   rationale:
@@ -30,7 +30,7 @@ export const anonymousPushCheck: CheckDefinition = {
 
 export const anonymousPullCheck: CheckDefinition = {
   id: 'BH-REG-003',
-  kind: 'image',
+  kind: 'registry',
   title: 'Private-looking registry allows anonymous pulls',
   severity: 'medium',
   rationale:
@@ -42,7 +42,7 @@ export const anonymousPullCheck: CheckDefinition = {
 
 export const catalogExposedCheck: CheckDefinition = {
   id: 'BH-REG-004',
-  kind: 'image',
+  kind: 'registry',
   title: 'Registry catalog is readable without authentication',
   severity: 'low',
   rationale: 'The catalog lists every repository: an attacker learns product and team names and what to try pulling next.',
@@ -52,7 +52,7 @@ export const catalogExposedCheck: CheckDefinition = {
 
 export const unsignedImageCheck: CheckDefinition = {
   id: 'BH-REG-005',
-  kind: 'image',
+  kind: 'registry',
   title: 'Image in the registry is not signed',
   severity: 'medium',
   rationale:
@@ -63,7 +63,7 @@ export const unsignedImageCheck: CheckDefinition = {
 
 export const noAttestationCheck: CheckDefinition = {
   id: 'BH-REG-006',
-  kind: 'image',
+  kind: 'registry',
   title: 'Image in the registry has no SBOM or attestation',
   severity: 'low',
   rationale:

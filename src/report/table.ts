@@ -37,7 +37,38 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
   const byType = new Map<string, Package[]>();
   for (const p of result.packages) byType.set(p.type, [...(byType.get(p.type) ?? []), p]);
   const counts = [...byType].map(([t, l]) => `${l.length} ${t}`).join(', ');
-  out.push(`  packages ${result.packages.length}${counts ? ` (${counts})` : ''}`);
+  if (result.kubernetes) {
+    const k = result.kubernetes;
+    const kinds = Object.entries(k.kinds).sort(([, a], [, b]) => b - a).map(([kind, n]) => `${n} ${kind}`).join(', ');
+    out.push(`  objects  ${k.objects}${kinds ? ` (${kinds})` : ''}`);
+    if (k.version) out.push(`  version  ${k.version.version} (${k.version.status}; from ${k.version.source})`);
+  }
+  if (result.target.kind !== 'kubernetes' || result.packages.length) out.push(`  packages ${result.packages.length}${counts ? ` (${counts})` : ''}`);
+  if (result.compliance?.length) {
+    out.push('', c.bold('compliance'));
+    out.push(
+      table(
+        ['framework', 'score', 'controls passed', 'controls failed', 'failing controls'],
+        result.compliance.map((r) => [r.title, `${r.score.toFixed(1)}%`, String(r.controlsPassed), String(r.controlsFailed), r.controls.filter((x) => x.failed).map((x) => `${x.control} (${x.failed})`).join(', ').slice(0, 80)]),
+      ),
+    );
+  }
+  const admission = result.kubernetes?.admission.filter((a) => a.enforce === 'rejected' || a.warn.length || a.audit.length) ?? [];
+  if (admission.length) {
+    out.push('', c.bold('Pod Security admission (labelled namespaces)'));
+    out.push(
+      table(
+        ['object', 'level', 'enforce', 'warn', 'audit'],
+        admission.map((a) => [
+          `${a.object.namespace ? `${a.object.namespace}/` : ''}${a.object.name}[${a.object.kind}]`,
+          a.level,
+          a.enforce === 'rejected' ? (a.appliesTo === 'pod' ? 'REJECTED' : 'pods rejected') : 'allowed',
+          a.warn.length ? 'warns' : '',
+          a.audit.length ? 'audited' : '',
+        ]),
+      ),
+    );
+  }
   for (const [type, list] of byType) {
     out.push('', c.bold(`${type} packages`));
     const rows = list.map((p) => [
@@ -67,7 +98,7 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
     const where = (f: (typeof result.findings)[number]) =>
       f.kind === 'vulnerability' && f.package
         ? `${f.package.name} ${f.installedVersion ?? f.package.version}${f.fixedVersion ? ` → ${f.fixedVersion}` : ''}${f.status ? ` (${f.status})` : ''}`
-        : `${f.location.path ?? ''}${f.location.startLine ? `:${f.location.startLine}` : ''}`;
+        : `${f.location.object ? `${f.location.object.namespace ? `${f.location.object.namespace}/` : ''}${f.location.object.name}[${f.location.object.kind}] ` : ''}${f.location.path ?? ''}${f.location.startLine ? `:${f.location.startLine}` : ''}`;
     const rank = (sev: string) => SEVERITIES.indexOf(sev as (typeof SEVERITIES)[number]);
     const ordered = [...result.findings].sort((a, b) => rank(a.severity) - rank(b.severity) || a.id.localeCompare(b.id));
     out.push(

@@ -80,7 +80,7 @@ function idPart(text: string, max = 64): string {
   );
 }
 
-const rootKind: Record<TargetKind, string> = { image: 'Image', fs: 'Filesystem', rootfs: 'Rootfs', sbom: 'Sbom', dockerfile: 'Dockerfile' };
+const rootKind: Record<TargetKind, string> = { image: 'Image', fs: 'Filesystem', rootfs: 'Rootfs', sbom: 'Sbom', dockerfile: 'Dockerfile', kubernetes: 'Kubernetes', 'container-config': 'ContainerConfig' };
 
 export function packageSpdxId(p: Package): string {
   return `SPDXRef-Package-${idPart(p.type)}-${idPart(p.name)}-${shortHash(p.id, 16)}`;

@@ -4,7 +4,7 @@
  *   oci-archive:<file>[:tag]         OCI layout in a tar (plain or gzip'd)
  *   docker-archive:<file>[:repo:tag] `docker save` output (plain or gzip'd)
  *   <path>                           any of the above, detected from its contents
- *   <registry reference>             registry image (client arrives with src/registry)
+ *   <registry reference>             registry image, through the OCI distribution client (src/registry)
  */
 import { stat } from 'node:fs/promises';
 import { BulkheadError } from '../../core/errors.js';
@@ -12,7 +12,8 @@ import { DockerArchiveSource } from './docker-archive.js';
 import { OciImageSource, type ManifestSelector } from './oci.js';
 import { OciArchiveStore } from './oci-archive.js';
 import { OciLayoutStore } from './oci-layout.js';
-import { registryNotAvailable } from './registry.js';
+import { parseRegistryReference, registryNotAvailable } from './registry.js';
+import { openRegistryImage, type RegistryOptions } from '../../registry/index.js';
 import type { ImageSource } from './source.js';
 import { TarArchive } from './tar-archive.js';
 
@@ -49,7 +50,7 @@ async function mustExist(p: string, reference: string): Promise<'file' | 'dir'> 
   }
 }
 
-export async function openImage(reference: string): Promise<ImageSource> {
+export async function openImage(reference: string, registry: RegistryOptions = {}): Promise<ImageSource> {
   const prefixed = /^(oci|oci-archive|docker-archive):(.+)$/.exec(reference);
   if (prefixed) {
     const transport = prefixed[1] as Transport;
@@ -68,6 +69,7 @@ export async function openImage(reference: string): Promise<ImageSource> {
       hint: 'for an unpacked filesystem use `bulkhead rootfs <dir>`',
     });
   }
+  if (parseRegistryReference(reference)) return openRegistryImage(reference, registry);
   return registryNotAvailable(reference);
 }
 

@@ -1,9 +1,8 @@
 /**
  * Registry references (`registry.example:5000/app:1.2`, `…@sha256:…`). The
- * OCI distribution client lives in src/registry/ and will provide a BlobStore
+ * OCI distribution client in src/registry/ provides a BlobStore
  * (index/manifest/config by digest, layers streamed with digest checks), so
- * registry images reuse OciImageSource unchanged. Until that client lands, a
- * registry reference is refused with a clear message instead of guessed at.
+ * registry images reuse OciImageSource unchanged.
  */
 import { BulkheadError } from '../../core/errors.js';
 
@@ -35,17 +34,9 @@ export function parseRegistryReference(ref: string): RegistryReference | undefin
   return out;
 }
 
+/** A target that is neither a path nor a valid image reference. */
 export function registryNotAvailable(ref: string): never {
-  const parsed = parseRegistryReference(ref);
-  throw new BulkheadError(
-    parsed ? 'TARGET_UNSUPPORTED' : 'TARGET_NOT_FOUND',
-    parsed
-      ? `"${ref}" names a registry image (${parsed.registry}/${parsed.repository}), and registry access is not built yet`
-      : `"${ref}" is neither a file, a directory nor a valid image reference`,
-    {
-      hint: parsed
-        ? `export it first, e.g. skopeo copy docker://${ref} oci-archive:image.tar, then scan oci-archive:image.tar`
-        : 'use docker-archive:<file>, oci-archive:<file>, oci:<dir>[:tag] or a path to an archive',
-    },
-  );
+  throw new BulkheadError('TARGET_NOT_FOUND', `"${ref}" is neither a file, a directory nor a valid image reference`, {
+    hint: 'use docker-archive:<file>, oci-archive:<file>, oci:<dir>[:tag], a path to an archive, or a registry reference (host[:port]/repo[:tag|@digest])',
+  });
 }

@@ -12,7 +12,7 @@ import type { NetworkModel } from './types.js';
 
 export { buildNetworkModel, type ModelOptions } from './model.js';
 export { computeConnectivity, connectionsOf, type Connection, type Connectivity, type ConnectivityStats, type Endpoint, type WorkloadEndpoint } from './connectivity.js';
-export { renderConnectivity, connectivityJson, connectionLine, endpointText, CONNECTIVITY_FORMATS, type ConnectivityFormat } from './render.js';
+export { renderConnectivity, renderConnectivityChunks, connectivityJson, connectionLine, endpointText, CONNECTIVITY_FORMATS, type ConnectivityFormat } from './render.js';
 export { explain, renderExplanation, type ExplainQuery, type Explanation, type DirectionExplanation, type PolicyDecision } from './explain.js';
 export { netpolFindings, type NetpolFindingOptions } from './findings.js';
 export { netpolChecks } from './checks.js';

@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import type { CliIO } from './main.js';
+import type { FlagSpec } from './flags.js';
+
+/** What command-group files (k8s, ship, runtime) get from the program builder. */
+export interface CliContext {
+  program: Command;
+  io: CliIO;
+  setCode: (code: number) => void;
+  given: (cmd: Command) => Record<string, unknown>;
+  addFlags: (cmd: Command, groups: ReadonlyArray<FlagSpec['group']>) => Command;
+  writeAtomically: (file: string, content: string) => void;
+}

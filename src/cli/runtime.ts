@@ -1,0 +1,163 @@
+/**
+ * `bulkhead runtime`: the eBPF sensor with the Falco-compatible rule engine
+ * (`watch`), recorded events through the rules (`replay`), rule files
+ * checked (`rules check`), and least-privilege checks of how containers are
+ * run (`config`).
+ */
+import { createReadStream, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { BulkheadError, ExitCode } from '../core/errors.js';
+import { defaultRuleFile, listFields, loadRules, parsePriority, replay, type Alert, type RuleFile } from '../runtime/rules/index.js';
+import { AlertOutput, fileSink, jsonLinesSink, textSink, webhookSink, type AlertSink } from '../runtime/outputs/index.js';
+import { checkRuntimeConfig } from '../runtime/config/index.js';
+import { buildImageFileIndex } from '../runtime/drift/index.js';
+import { startWatch } from '../runtime/watch.js';
+import { draft, finish } from '../pipeline/scan.js';
+import { resolveFlags } from './flags.js';
+import { runScan } from './main.js';
+import type { CliContext } from './context.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+interface RuleFlags {
+  rules?: string[];
+  defaultRules: boolean;
+  minPriority?: string;
+}
+
+function ruleFiles(o: RuleFlags, cwd: string): RuleFile[] {
+  const files: RuleFile[] = o.defaultRules ? [defaultRuleFile()] : [];
+  for (const f of o.rules ?? []) {
+    const file = path.resolve(cwd, f);
+    try {
+      files.push({ path: f, text: readFileSync(file, 'utf8') });
+    } catch {
+      throw new BulkheadError('RULES_INVALID', `cannot read the rules file ${f}`, { where: f, hint: 'check the --rules path' });
+    }
+  }
+  if (!files.length) throw new BulkheadError('USAGE', 'no rules: --no-default-rules needs at least one --rules file');
+  return files;
+}
+
+const ruleOptions = (cmd: Command) =>
+  cmd
+    .option('--rules <file>', 'Falco rules file, after the defaults (repeatable)', collect)
+    .option('--no-default-rules', 'do not load Bulkhead\'s default container ruleset')
+    .option('--min-priority <p>', 'ignore rules below this priority (emergency … debug)');
+
+async function outputFor(o: { output?: string; format: string; dedupWindow?: string; rateLimit?: string }, io: CliContext['io'], cwd: string): Promise<AlertOutput> {
+  const sinks: AlertSink[] = [];
+  const stdout = { write: (chunk: string, cb?: () => void) => (io.stdout(chunk), cb?.(), true) } as unknown as NodeJS.WritableStream;
+  if (!o.output || o.output === '-') sinks.push(o.format === 'json' ? jsonLinesSink(stdout as never) : textSink(stdout as never));
+  else if (/^https?:\/\//.test(o.output)) sinks.push(webhookSink(o.output, { onError: (e) => io.stderr(`warning: webhook: ${e.message}\n`) }));
+  else sinks.push(await fileSink(path.resolve(cwd, o.output), { format: o.format === 'json' ? 'json' : 'text' }));
+  const num = (v: string | undefined, flag: string) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new BulkheadError('USAGE', `${flag} ${v} is not a positive number`);
+    return n;
+  };
+  const windowMs = num(o.dedupWindow, '--dedup-window');
+  const rate = num(o.rateLimit, '--rate-limit');
+  return new AlertOutput({ sinks, ...(windowMs ? { dedup: { windowMs } } : {}), ...(rate ? { rateLimit: { ratePerSecond: rate, burst: Math.max(1, Math.ceil(rate)) } } : {}) });
+}
+
+const outputOptions = (cmd: Command) =>
+  cmd
+    .addOption(new Option('-f, --format <format>', 'alert format').choices(['text', 'json']).default('text'))
+    .option('-o, --output <dest>', 'where alerts go: - (stdout), a file (appended), or an http(s):// webhook (POST JSON)')
+    .option('--dedup-window <ms>', 'drop repeats of the same alert within this window')
+    .option('--rate-limit <n>', 'at most n alerts per second (the rest are counted, not sent)');
+
+export function registerRuntime(ctx: CliContext): void {
+  const { program, io, setCode, given, addFlags } = ctx;
+  const runtime = new Command('runtime').description('runtime detection: eBPF sensor, Falco-compatible rules, drift, container settings');
+
+  runtime.addCommand(
+    outputOptions(
+      ruleOptions(
+        new Command('watch')
+          .description('trace processes, files and network with eBPF (bpftrace) and raise alerts from the rules; needs root, bpftrace and BTF')
+          .option('--container <id>', 'only these containers (id prefix, repeatable)', collect)
+          .option('--image <ref>', 'the containers\' image (oci:dir:tag, archive, registry ref): executions of files not in it are drift')
+          .option('--duration <seconds>', 'stop after this long (default: until Ctrl-C)'),
+      ),
+    ).action(async (o: RuleFlags & { container?: string[]; image?: string; duration?: string; output?: string; format: string; dedupWindow?: string; rateLimit?: string }) => {
+      const rules = loadRules(ruleFiles(o, io.cwd), o.minPriority ? { minPriority: parsePriority(o.minPriority) } : {});
+      for (const d of rules.disabled) io.stderr(`rule disabled: ${d.rule}: ${d.reason}\n`);
+      const out = await outputFor(o, io, io.cwd);
+      const drift = o.image ? await buildImageFileIndex(o.image) : undefined;
+      const watch = await startWatch({ rules, onAlert: (a: Alert) => out.emit(a).then(() => undefined), ...(drift ? { drift } : {}), ...(o.container ? { containers: o.container } : {}), onError: (e) => io.stderr(`warning: ${e.message}\n`) });
+      io.stderr(`watching (${rules.rules.length} rules${drift ? ', drift on' : ''}); Ctrl-C to stop\n`);
+      await new Promise<void>((resolve) => {
+        const seconds = o.duration ? Number(o.duration) : 0;
+        if (seconds > 0) setTimeout(resolve, seconds * 1000).unref();
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      const s = await watch.stop();
+      io.stderr(`events ${s.events}, alerts ${s.alerts}, lost ${s.sensor.lost}, malformed ${s.sensor.malformed}, unknown ${s.sensor.unknown}, drift unknown ${s.driftUnknown}, output ${JSON.stringify(out.stats())}\n`);
+      setCode(s.alerts ? ExitCode.findings : ExitCode.ok);
+    }),
+  );
+
+  runtime.addCommand(
+    outputOptions(
+      ruleOptions(new Command('replay').description('run recorded events (JSON lines from watch --format json, or Kubernetes audit logs) through the rules').argument('<events>', 'a JSON-lines file, or - for stdin')),
+    ).action(async (file: string, o: RuleFlags & { output?: string; format: string; dedupWindow?: string; rateLimit?: string }) => {
+      const rules = loadRules(ruleFiles(o, io.cwd), o.minPriority ? { minPriority: parsePriority(o.minPriority) } : {});
+      const out = await outputFor(o, io, io.cwd);
+      const stream = file === '-' ? process.stdin : createReadStream(path.resolve(io.cwd, file));
+      const r = await replay(stream, rules, { onAlert: (a) => void out.emit(a) });
+      for (const p of r.problems) io.stderr(`warning: ${file}:${p.line}: ${p.message}\n`);
+      io.stderr(`${r.lines} lines, ${r.events} events, ${r.invalid} invalid, ${r.alertCount} alerts\n`);
+      setCode(r.alertCount ? ExitCode.findings : ExitCode.ok);
+    }),
+  );
+
+  const rulesCmd = new Command('rules').description('Falco rule files');
+  rulesCmd.addCommand(
+    ruleOptions(new Command('check').description('load rule files and list which rules run and which are disabled, with the missing field')).action((o: RuleFlags) => {
+      const rules = loadRules(ruleFiles(o, io.cwd));
+      io.stdout(`${rules.rules.length} rules load and run\n`);
+      for (const d of rules.disabled) io.stdout(`disabled: ${d.rule}: ${d.reason}${d.field ? ` (${d.field})` : ''}\n`);
+      for (const n of rules.notes) io.stdout(`note: ${typeof n === 'string' ? n : JSON.stringify(n)}\n`);
+      setCode(ExitCode.ok);
+    }),
+  );
+  rulesCmd.addCommand(
+    new Command('fields').description('the fields rule conditions can use, per source').action(() => {
+      for (const source of ['syscall', 'k8s_audit'] as const) for (const f of listFields(source)) io.stdout(`${source}\t${typeof f === 'string' ? f : JSON.stringify(f)}\n`);
+      setCode(ExitCode.ok);
+    }),
+  );
+  runtime.addCommand(rulesCmd);
+
+  runtime.addCommand(
+    addFlags(
+      new Command('config').description('least-privilege checks of how a container runs (CIS Docker 5.x): docker inspect JSON, OCI config.json, or Kubernetes pod specs').argument('<files...>'),
+      ['global', 'report'],
+    ).action(async (files: string[], _o: unknown, self: Command) => {
+      const flags = resolveFlags(['global', 'report'], { ...given(program), ...given(self) }, io.env);
+      setCode(
+        await runScan(io, flags, async (o) => {
+          const d = draft('container-config', files.join(' '));
+          const findings = [];
+          for (const f of files) {
+            let text: string;
+            try {
+              text = readFileSync(path.resolve(io.cwd, f), 'utf8');
+            } catch {
+              throw new BulkheadError('TARGET_NOT_FOUND', `cannot read ${f}`, { where: f });
+            }
+            findings.push(...checkRuntimeConfig(text, f));
+          }
+          d.stats.filesAnalyzed = files.length;
+          return finish(d, { packages: [], findings }, { ...o, requirePackages: false });
+        }, false),
+      );
+    }),
+  );
+  program.addCommand(runtime);
+}
