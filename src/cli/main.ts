@@ -30,6 +30,7 @@ import { readAllStdin, registryOptionsFrom } from './registry-options.js';
 import { registerKubernetes } from './k8s.js';
 import { registerShip } from './ship.js';
 import { registerRuntime } from './runtime.js';
+import { registerPlatform } from './platform.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -375,6 +376,7 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
   registerKubernetes(context);
   registerShip(context);
   registerRuntime(context);
+  registerPlatform(context);
 
   program
     .command('docs')
