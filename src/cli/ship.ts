@@ -237,12 +237,12 @@ function renderAudit(r: AuditReport): string {
   const out = [`registry ${r.registry} (${r.endpoint})`];
   out.push(`  transport: ${r.transport.tls ? 'TLS' : 'plain HTTP'}${r.transport.tlsError ? ` (TLS error: ${r.transport.tlsError})` : ''}`);
   const a = r.access;
-  out.push(`  anonymous pull: ${a.anonymousPull ? 'yes' : 'no'}, anonymous push: ${a.anonymousPush ? 'YES' : 'no'}, catalog exposed anonymously: ${a.anonymousCatalog ? 'yes' : 'no'}`);
+  out.push(`  anonymous pull: ${a.anonymousPull}, anonymous push: ${a.anonymousPush === 'allowed' ? 'ALLOWED' : a.anonymousPush}, catalog to anonymous users: ${a.anonymousCatalog}`);
   out.push('', 'repository:tag                                signed  attested  sbom  digest');
   for (const repo of r.repositories) {
-    if (repo.error) out.push(`${repo.name}: ${repo.error}`);
+    if (repo.error) out.push(`${repo.name}: ${repo.error.message} (${repo.error.code})`);
     for (const t of repo.tags) {
-      out.push(`${`${repo.name}:${t.tag}`.padEnd(45)} ${(t.signed ? 'yes' : 'no').padEnd(7)} ${(t.attestations.length > 0 ? 'yes' : 'no').padEnd(9)} ${(t.sboms.length > 0 ? 'yes' : 'no').padEnd(5)} ${t.digest ?? t.error ?? ''}`);
+      out.push(`${`${repo.name}:${t.tag}`.padEnd(45)} ${(t.signed ? 'yes' : 'no').padEnd(7)} ${(t.attestations.length > 0 ? 'yes' : 'no').padEnd(9)} ${(t.sboms.length > 0 ? 'yes' : 'no').padEnd(5)} ${t.digest ?? t.error?.message ?? ''}`);
     }
     if (repo.tagsTruncated) out.push(`${repo.name}: more tags not shown (--max-tags)`);
   }

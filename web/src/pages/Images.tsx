@@ -1,0 +1,68 @@
+import type { ImageItem, Page } from '../api/types.js';
+import { SeverityBar } from '../components/severity.js';
+import { EmptyState, ErrorState, Loading } from '../components/states.js';
+import { useApi } from '../components/useApi.js';
+import { dateTime, shortDigest } from '../lib/format.js';
+import { imageHref } from '../lib/route.js';
+
+export function SignedBadge({ signed }: { signed: boolean | null }) {
+  if (signed === true) return <span className="badge ok">✔ signed</span>;
+  if (signed === false) return <span className="badge bad">✘ unsigned</span>;
+  return <span className="badge muted">? not checked</span>;
+}
+
+export function Images() {
+  const r = useApi<Page<ImageItem>>('/images');
+  if (r.state === 'loading') return <Loading what="images" />;
+  if (r.state === 'error') return <ErrorState error={r.error} what="images" />;
+  const items = r.data.items;
+  return (
+    <>
+      <h1>Images</h1>
+      {items.length === 0 ? (
+        <EmptyState title="No images scanned yet">
+          <p>
+            No scans yet: <code>POST /api/v1/scans</code> with an image reference, or run <code>bulkhead image &lt;ref&gt; --server &lt;url&gt;</code>. Watched registries
+            (see Registries) are scanned on their next poll.
+          </p>
+        </EmptyState>
+      ) : (
+        <table data-testid="images-table">
+          <caption>{items.length} images</caption>
+          <thead>
+            <tr>
+              <th scope="col">Image</th>
+              <th scope="col">OS</th>
+              <th scope="col">Findings by severity</th>
+              <th scope="col">Total</th>
+              <th scope="col">Packages</th>
+              <th scope="col">Signature</th>
+              <th scope="col">Last scanned</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((i) => (
+              <tr key={i.digest} data-digest={i.digest}>
+                <td>
+                  <a href={imageHref(i.digest)}>{i.references[0] ?? shortDigest(i.digest)}</a>
+                  {i.references.length > 1 ? <span className="muted"> +{i.references.length - 1}</span> : null}
+                  <div className="mono muted">{shortDigest(i.digest)}</div>
+                </td>
+                <td>{i.os ?? '—'}</td>
+                <td>
+                  <SeverityBar summary={i.summary} />
+                </td>
+                <td data-testid="vuln-total">{i.summary?.total ?? 0}</td>
+                <td data-testid="pkg-count">{i.packages}</td>
+                <td>
+                  <SignedBadge signed={i.signed} />
+                </td>
+                <td>{dateTime(i.lastScannedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
