@@ -89,7 +89,9 @@ export function registerKubernetes(ctx: CliContext): void {
       .option('--name <name>', 'a single object name (resourceNames)')
       .option('--api-group <group>', 'API group ("" for core)')
       .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-      .action(async (verb: string, resource: string, inputs: string[], o: { namespace?: string; subresource?: string; name?: string; apiGroup?: string; format: string }) => {
+      .action(async (verb: string, resource: string, inputs: string[], o: { namespace?: string; subresource?: string; name?: string; apiGroup?: string; format: string }, self: Command) => {
+        // `k8s` itself has a report -f; commander may hand `-f json` to the parent.
+        const format = formatOf(self, o.format, ['text', 'json']);
         const objects = await loadAll(resolveInputs(inputs), { readStdin: stdin, onProblem: (p) => io.stderr(`warning: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`) });
         const report = whoCanReport(buildRbac(objects), {
           verb,
@@ -99,8 +101,8 @@ export function registerKubernetes(ctx: CliContext): void {
           ...(o.name ? { name: o.name } : {}),
           ...(o.apiGroup !== undefined ? { apiGroup: o.apiGroup } : {}),
         });
-        if (o.format === 'json') {
-          io.stdout(`${JSON.stringify(whoCanJson(report.answers), null, 2)}\n`);
+        if (format === 'json') {
+          io.stdout(`${whoCanJson(report.answers)}\n`);
           for (const n of report.notes) io.stderr(`note: ${n}\n`);
         } else io.stdout(renderWhoCanText(report));
         setCode(ExitCode.ok);
@@ -117,7 +119,8 @@ export function registerKubernetes(ctx: CliContext): void {
       .option('--port <n>', 'destination port')
       .addOption(new Option('--protocol <p>', 'protocol').choices(['TCP', 'UDP', 'SCTP']))
       .option('--ipv6', 'also model IPv6 external ranges')
-      .action(async (inputs: string[], o: { format: string; from?: string; to?: string; port?: string; protocol?: 'TCP' | 'UDP' | 'SCTP'; ipv6?: boolean }) => {
+      .action(async (inputs: string[], o: { format: string; from?: string; to?: string; port?: string; protocol?: 'TCP' | 'UDP' | 'SCTP'; ipv6?: boolean }, self: Command) => {
+        const format = formatOf(self, o.format, ['text', 'json', 'dot', 'mermaid']);
         const objects = await loadAll(resolveInputs(inputs), { readStdin: stdin, onProblem: (p) => io.stderr(`warning: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`) });
         const model = buildNetworkModel(objects, o.ipv6 ? { ipv6: true } : {});
         for (const n of netpolNotices(model)) io.stderr(`warning: ${n.where ? `${n.where}: ` : ''}${n.message}\n`);
@@ -126,15 +129,23 @@ export function registerKubernetes(ctx: CliContext): void {
           const port = o.port === undefined ? undefined : Number(o.port);
           if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw usage(`--port ${o.port} is not a port number`);
           const e = explain(model, { from: o.from, to: o.to, ...(port ? { port } : {}), ...(o.protocol ? { protocol: o.protocol } : {}) });
-          io.stdout(o.format === 'json' ? `${JSON.stringify(e, null, 2)}\n` : renderExplanation(e));
+          io.stdout(format === 'json' ? `${JSON.stringify(e, null, 2)}\n` : renderExplanation(e));
           setCode(e.allowed ? ExitCode.ok : ExitCode.findings);
           return;
         }
-        for (const chunk of renderConnectivityChunks(computeConnectivity(model), o.format as 'text' | 'json' | 'dot' | 'mermaid')) io.stdout(chunk);
+        for (const chunk of renderConnectivityChunks(computeConnectivity(model), format as 'text' | 'json' | 'dot' | 'mermaid')) io.stdout(chunk);
         setCode(ExitCode.ok);
       }),
   );
   program.addCommand(k8s);
+}
+
+/** The subcommand's -f, or the parent's when commander gave it to `k8s`. */
+function formatOf(self: Command, own: string, allowed: readonly string[]): string {
+  const fromParent = self.parent?.getOptionValueSource('format') === 'cli' ? String(self.parent.opts()['format']) : undefined;
+  const f = fromParent ?? own;
+  if (!allowed.includes(f)) throw new BulkheadError('USAGE', `-f ${f} is not a format of this command`, { hint: `use one of ${allowed.join(', ')}` });
+  return f;
 }
 
 function usage(message: string): BulkheadError {

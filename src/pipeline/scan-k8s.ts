@@ -145,7 +145,7 @@ async function finishKubernetes(d: ReturnType<typeof draft>, objects: readonly K
   if (!objects.length) d.notices.push({ level: 'warning', message: 'no Kubernetes objects were found in the inputs: nothing was checked' });
   const result = finish(d, { packages, findings: kept, compliance, kubernetes: summary }, { ...options, requirePackages: false });
   // The packages are the cluster's own components; only vulnerabilities are matched against them.
-  return packages.length ? detect(result, options) : result;
+  return packages.length && options.matcher ? detect(result, options) : result;
 }
 
 /** Every Kubernetes check, for the registry and docs. */
