@@ -382,9 +382,11 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
     .command('docs')
     .description('write the generated reference (CLI flags and commands) into a folder')
     .argument('[dir]', 'target folder', 'docs')
-    .action((dir: string) => {
+    .action(async (dir: string) => {
       const files = generateDocs(program);
       for (const [name, text] of Object.entries(files)) writeAtomically(path.join(path.resolve(io.cwd, dir), name), text);
+      const { openApiDocument } = await import('../server/index.js');
+      writeAtomically(path.join(path.resolve(io.cwd, dir), 'api', 'openapi.json'), `${JSON.stringify(await openApiDocument(), null, 2)}\n`);
       io.stdout(`wrote ${Object.keys(files).join(', ')} to ${dir}\n`);
     });
   applyToTree(program, io);

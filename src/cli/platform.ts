@@ -1,16 +1,78 @@
 /**
- * Platform commands: `admission` (the ValidatingAdmissionWebhook endpoint);
- * `server` and `worker` join them when the server lands.
+ * Platform commands: `server` (HTTP API + dashboard, SQLite or PostgreSQL),
+ * `worker` (scan jobs from the PostgreSQL queue) and `admission` (the
+ * ValidatingAdmissionWebhook endpoint).
  */
 import path from 'node:path';
 import { Command } from 'commander';
-import { ExitCode } from '../core/errors.js';
+import { BulkheadError, ExitCode } from '../core/errors.js';
+import { runWorker, startServer } from '../server/index.js';
+import { defaultCacheDir } from '../cache/layer-cache.js';
+import { defaultDbDir } from '../vuln/db/index.js';
 import { loadAdmissionConfig, startAdmissionServer } from '../server/admission/index.js';
 import { scanImage } from '../pipeline/scan.js';
 import type { CliContext } from './context.js';
 
+const untilSignal = () =>
+  new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+
+const count = (v: string, flag: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new BulkheadError('USAGE', `${flag} ${v} is not a whole number`);
+  return n;
+};
+
 export function registerPlatform(ctx: CliContext): void {
   const { program, io, setCode } = ctx;
+  program.addCommand(
+    new Command('server')
+      .description('the HTTP API (OpenAPI at /openapi.json) and the dashboard: scans, inventory, findings, Kubernetes posture, runtime alerts, registries watched, rescans when the vulnerability DB changes')
+      .option('--listen <addr>', 'host:port', '127.0.0.1:8080')
+      .option('--database <url>', 'postgres://… for PostgreSQL (many servers and workers); default SQLite in --data-dir')
+      .option('--data-dir <dir>', 'where the SQLite database lives (default: <cache dir>/server)')
+      .option('--db-dir <dir>', 'vulnerability database folder (default: <cache dir>/db)')
+      .option('--workers <n>', 'scan jobs run at once in this process (0: enqueue only, PostgreSQL with bulkhead worker)', '2')
+      .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
+      .option('--tls-key <file>', 'and this key (PEM)')
+      .option('--allow-local-targets', 'accept oci:/docker-archive:/directory targets on this machine (demos, tests)')
+      .action(async (o: { listen: string; database?: string; dataDir?: string; dbDir?: string; workers: string; tlsCert?: string; tlsKey?: string; allowLocalTargets?: boolean }) => {
+        const workers = count(o.workers, '--workers');
+        if (!o.database && workers === 0) throw new BulkheadError('USAGE', 'with SQLite the server runs the scans itself: --workers must be at least 1', { hint: 'use --database postgres://… for separate workers' });
+        if (!!o.tlsCert !== !!o.tlsKey) throw new BulkheadError('USAGE', '--tls-cert and --tls-key go together');
+        const server = await startServer({
+          listen: o.listen,
+          ...(o.database ? { database: o.database } : {}),
+          dataDir: path.resolve(io.cwd, o.dataDir ?? path.join(defaultCacheDir(), 'server')),
+          dbDir: path.resolve(io.cwd, o.dbDir ?? defaultDbDir()),
+          workers,
+          allowLocalTargets: o.allowLocalTargets === true,
+          ...(o.tlsCert && o.tlsKey ? { tls: { cert: path.resolve(io.cwd, o.tlsCert), key: path.resolve(io.cwd, o.tlsKey) } } : {}),
+          onAdminToken: (token) => io.stderr(`initial admin token (shown once, store it): ${token}\n`),
+          logger: true,
+        });
+        io.stderr(`bulkhead server on ${server.url} (dashboard at /, API at /api/v1, OpenAPI at /openapi.json)\n`);
+        await untilSignal();
+        await server.close();
+        setCode(ExitCode.ok);
+      }),
+  );
+  program.addCommand(
+    new Command('worker')
+      .description('take scan jobs from the PostgreSQL queue (run any number, on any machine)')
+      .requiredOption('--database <url>', 'postgres://… shared with the server')
+      .option('--db-dir <dir>', 'vulnerability database folder (default: <cache dir>/db)')
+      .option('--concurrency <n>', 'jobs at once', '2')
+      .action(async (o: { database: string; dbDir?: string; concurrency: string }) => {
+        const worker = await runWorker({ database: o.database, dbDir: path.resolve(io.cwd, o.dbDir ?? defaultDbDir()), concurrency: Math.max(1, count(o.concurrency, '--concurrency')) });
+        io.stderr('worker running; Ctrl-C to stop after the current jobs\n');
+        await untilSignal();
+        await worker.stop(true);
+        setCode(ExitCode.ok);
+      }),
+  );
   program.addCommand(
     new Command('admission')
       .description('serve the Kubernetes ValidatingAdmissionWebhook (AdmissionReview v1 over HTTPS): Pod Security Standards, trust policy, vulnerability gate, VAP policies')
@@ -32,10 +94,7 @@ export function registerPlatform(ctx: CliContext): void {
           },
         });
         io.stderr(`admission webhook listening on ${server.url}\n`);
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        });
+        await untilSignal();
         await server.close();
         setCode(ExitCode.ok);
       }),
