@@ -33,9 +33,11 @@ export function podFindings(ctx: PodContext): void {
  * token is only an attacker's asset. A pod with its own service account is
  * taken to need the token. The annotation `bulkhead.dev/needs-api-access:
  * "true"` opts a pod out; a `default` ServiceAccount with automount off
- * (passed in through the options) does too.
+ * (passed in through the options) does too. Static pods (kubelet manifests,
+ * their mirror pods in dumps, kubeadm's control plane) never get a token.
  */
 function automount(ctx: PodContext): void {
+  if (isStaticPod(ctx)) return;
   const spec = ctx.pod.spec;
   const flag = spec['automountServiceAccountToken'];
   if (flag === false) return;
@@ -50,6 +52,14 @@ function automount(ctx: PodContext): void {
     path,
     `pod runs as the default service account and ${flag === true ? 'sets automountServiceAccountToken: true' : 'does not set automountServiceAccountToken: false'}`,
   );
+}
+
+/** A pod the kubelet runs from a file: marked by the kubelet's annotations, or kubeadm's control-plane labels. */
+function isStaticPod(ctx: PodContext): boolean {
+  if (ctx.pod.object.kind !== 'Pod') return false;
+  const a = ctx.pod.annotations;
+  if (a['kubernetes.io/config.source'] === 'file' || a['kubernetes.io/config.mirror'] !== undefined) return true;
+  return ctx.pod.namespace === 'kube-system' && ctx.pod.labels['tier'] === 'control-plane';
 }
 
 function hostPathVolumes(ctx: PodContext): void {

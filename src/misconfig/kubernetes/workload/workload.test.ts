@@ -113,6 +113,16 @@ describe('individual workload checks', () => {
     expect(ids(workloadFindings(explicit!, { automountDisabledServiceAccounts: off }))).toContain('BH-K8S-004');
   });
 
+  it('automount: static pods never get a token, so they are not reported', () => {
+    const pod = (meta: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-scheduler\n  namespace: kube-system\n${meta}spec:\n  containers:\n    - name: s\n      image: registry.k8s.io/kube-scheduler:v1.28.4\n`;
+    expect(ids(one(pod('')))).toContain('BH-K8S-004');
+    expect(ids(one(pod('  labels: {component: kube-scheduler, tier: control-plane}\n')))).not.toContain('BH-K8S-004');
+    expect(ids(one(pod('  annotations: {kubernetes.io/config.source: file}\n')))).not.toContain('BH-K8S-004');
+    expect(ids(one(pod('  annotations: {kubernetes.io/config.mirror: abc}\n')))).not.toContain('BH-K8S-004');
+    // The same labels on a Deployment's pods are no static pod.
+    expect(ids(one(deployment('image: a:1.0.0').replace('labels: {app: d}', 'labels: {app: d, tier: control-plane}')))).toContain('BH-K8S-004');
+  });
+
   it('images: latest, digest pins and pull policies', () => {
     const f = (c: string) => ids(one(deployment(c)));
     expect(f('image: nginx:latest')).toContain('BH-K8S-005');
