@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { BulkheadError, ExitCode } from '../core/errors.js';
-import { loadAll } from '../misconfig/kubernetes/input/index.js';
+import { loadAll, type LoadOptions } from '../misconfig/kubernetes/input/index.js';
 import { parsePssLevel, parsePssVersion } from '../misconfig/kubernetes/pss/index.js';
 import { analyzeRbac, renderWhoCanText, whoCanJson, whoCanReport, buildRbac } from '../misconfig/kubernetes/rbac/index.js';
 import { buildNetworkModel, computeConnectivity, explain, netpolNotices, renderConnectivityChunks, renderExplanation } from '../misconfig/kubernetes/netpol/index.js';
@@ -26,6 +26,7 @@ export function registerKubernetes(ctx: CliContext): void {
   const stdin = () => (io.readStdin ?? readAllStdin)();
   const flagsOf = (self: Command, groups: ReadonlyArray<(typeof GROUPS)[number]> = GROUPS) =>
     resolveFlags(groups, { ...given(program), ...given(self.parent ?? self), ...given(self) }, io.env);
+  const loadToStderr: LoadOptions = { readStdin: stdin, onProblem: (p) => io.stderr(`warning: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`) };
   const resolveInputs = (inputs: string[]) => inputs.map((i) => (i === '-' ? i : path.resolve(io.cwd, i)));
 
   const k8s = new Command('k8s')
@@ -92,7 +93,7 @@ export function registerKubernetes(ctx: CliContext): void {
       .action(async (verb: string, resource: string, inputs: string[], o: { namespace?: string; subresource?: string; name?: string; apiGroup?: string; format: string }, self: Command) => {
         // `k8s` itself has a report -f; commander may hand `-f json` to the parent.
         const format = formatOf(self, o.format, ['text', 'json']);
-        const objects = await loadAll(resolveInputs(inputs), { readStdin: stdin, onProblem: (p) => io.stderr(`warning: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`) });
+        const objects = await loadAll(resolveInputs(inputs), loadToStderr);
         const report = whoCanReport(buildRbac(objects), {
           verb,
           resource,
@@ -121,7 +122,7 @@ export function registerKubernetes(ctx: CliContext): void {
       .option('--ipv6', 'also model IPv6 external ranges')
       .action(async (inputs: string[], o: { format: string; from?: string; to?: string; port?: string; protocol?: 'TCP' | 'UDP' | 'SCTP'; ipv6?: boolean }, self: Command) => {
         const format = formatOf(self, o.format, ['text', 'json', 'dot', 'mermaid']);
-        const objects = await loadAll(resolveInputs(inputs), { readStdin: stdin, onProblem: (p) => io.stderr(`warning: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`) });
+        const objects = await loadAll(resolveInputs(inputs), loadToStderr);
         const model = buildNetworkModel(objects, o.ipv6 ? { ipv6: true } : {});
         for (const n of netpolNotices(model)) io.stderr(`warning: ${n.where ? `${n.where}: ` : ''}${n.message}\n`);
         if (o.from || o.to) {

@@ -12,12 +12,7 @@ import { defaultDbDir } from '../vuln/db/index.js';
 import { loadAdmissionConfig, startAdmissionServer } from '../server/admission/index.js';
 import { scanImage } from '../pipeline/scan.js';
 import type { CliContext } from './context.js';
-
-const untilSignal = () =>
-  new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+import { untilSignal } from './registry-options.js';
 
 const count = (v: string, flag: string): number => {
   const n = Number(v);

@@ -1,6 +1,8 @@
 /** Registry flags (`--username`, `--password-stdin`, `--insecure-registry`, `--ca-file`) → the client's options. */
 import path from 'node:path';
 import { BulkheadError } from '../core/errors.js';
+import { readStdinText } from '../core/stdin.js';
+import { MAX_INPUT_BYTES } from '../misconfig/kubernetes/input/index.js';
 import type { RegistryOptions } from '../registry/index.js';
 import type { FlagValues } from './flags.js';
 
@@ -18,8 +20,15 @@ export async function registryOptionsFrom(flags: FlagValues, cwd: string, env: N
   return options;
 }
 
-export async function readAllStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-  return Buffer.concat(chunks).toString('utf8');
-}
+/** stdin for `-` inputs and passwords: the same bound as any Kubernetes input file. */
+export const readAllStdin = (): Promise<string> => readStdinText(MAX_INPUT_BYTES);
+
+/** Repeatable options (`--key a --key b`) for commander. */
+export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** Resolve on Ctrl-C or SIGTERM (long-running commands stop cleanly). */
+export const untilSignal = (): Promise<void> =>
+  new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });

@@ -16,9 +16,8 @@ import { startWatch } from '../runtime/watch.js';
 import { draft, finish } from '../pipeline/scan.js';
 import { resolveFlags } from './flags.js';
 import { runScan } from './main.js';
+import { collect, untilSignal } from './registry-options.js';
 import type { CliContext } from './context.js';
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 interface RuleFlags {
   rules?: string[];
@@ -90,12 +89,8 @@ export function registerRuntime(ctx: CliContext): void {
       const drift = o.image ? await buildImageFileIndex(o.image) : undefined;
       const watch = await startWatch({ rules, onAlert: (a: Alert) => out.emit(a).then(() => undefined), ...(drift ? { drift } : {}), ...(o.container ? { containers: o.container } : {}), onError: (e) => io.stderr(`warning: ${e.message}\n`) });
       io.stderr(`watching (${rules.rules.length} rules${drift ? ', drift on' : ''}); Ctrl-C to stop\n`);
-      await new Promise<void>((resolve) => {
-        const seconds = o.duration ? Number(o.duration) : 0;
-        if (seconds > 0) setTimeout(resolve, seconds * 1000).unref();
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
+      const seconds = o.duration ? Number(o.duration) : 0;
+      await (seconds > 0 ? Promise.race([untilSignal(), new Promise<void>((resolve) => setTimeout(resolve, seconds * 1000).unref())]) : untilSignal());
       const s = await watch.stop();
       io.stderr(`events ${s.events}, alerts ${s.alerts}, lost ${s.sensor.lost}, malformed ${s.sensor.malformed}, unknown ${s.sensor.unknown}, drift unknown ${s.driftUnknown}, output ${JSON.stringify(out.stats())}\n`);
       setCode(s.alerts ? ExitCode.findings : ExitCode.ok);

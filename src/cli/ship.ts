@@ -30,7 +30,7 @@ import {
   ENCRYPTED_SIGSTORE_PEM,
 } from '../sign/index.js';
 import { resolveFlags } from './flags.js';
-import { readAllStdin, registryOptionsFrom } from './registry-options.js';
+import { collect, readAllStdin, registryOptionsFrom } from './registry-options.js';
 import type { CliContext } from './context.js';
 
 function readKeyFile(file: string, what: string): string {
@@ -51,8 +51,6 @@ function parseAnnotations(list: string[] | undefined): Record<string, string> | 
   }
   return out;
 }
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function registerShip(ctx: CliContext): void {
   const { program, io, setCode, given, addFlags } = ctx;

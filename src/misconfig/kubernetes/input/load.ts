@@ -17,6 +17,7 @@ import type { Stats } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Composer, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type Node as YamlNode } from 'yaml';
 import { BulkheadError } from '../../../core/errors.js';
+import { readStdinText } from '../../../core/stdin.js';
 import { asString, isObject, refOf, type FieldPath, type JsonObject, type K8sObject, type LineRange } from './object.js';
 
 /** Largest single input file or stdin we read. */
@@ -46,7 +47,7 @@ const KUSTOMIZATION = ['kustomization.yaml', 'kustomization.yml', 'Kustomization
 export async function* loadK8sObjects(inputs: readonly string[], options: LoadOptions = {}): AsyncGenerator<K8sObject> {
   for (const input of inputs) {
     if (input === '-') {
-      const text = options.readStdin ? await options.readStdin() : await readStdin();
+      const text = options.readStdin ? await options.readStdin() : await readStdinText(MAX_INPUT_BYTES);
       yield* objectsOfText(text, '-', options);
       continue;
     }
@@ -245,16 +246,4 @@ async function kustomize(dir: string, options: LoadOptions): Promise<string> {
       }));
     });
   });
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += b.length;
-    if (size > MAX_INPUT_BYTES) throw new BulkheadError('LIMIT_EXCEEDED', `stdin is larger than ${MAX_INPUT_BYTES} bytes`, { where: '-', hint: 'split the input' });
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
