@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseCustomRules } from '../secrets/index.js';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import pc from 'picocolors';
 import { parsePlatform } from '../artifact/image/source.js';
 import { CACHE_SCHEMA_VERSION, defaultCacheDir, LayerCache } from '../cache/layer-cache.js';
 import { BulkheadError, ExitCode, isBulkheadError } from '../core/errors.js';
@@ -372,7 +373,8 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
   );
   program.addCommand(dbCmd);
 
-  const context = { program, io, setCode, given, addFlags, writeAtomically };
+  const colors = (cmd: Command) => pc.createColors(given(cmd)['no-color'] !== true && io.isTTY);
+  const context = { program, io, setCode, given, addFlags, writeAtomically, colors };
   registerKubernetes(context);
   registerShip(context);
   registerRuntime(context);

@@ -6,7 +6,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import pc from 'picocolors';
 import { BulkheadError, ExitCode } from '../core/errors.js';
 import { auditRegistry, repositoryStore, type RegistryOptions } from '../registry/index.js';
 import {
@@ -53,7 +52,7 @@ function parseAnnotations(list: string[] | undefined): Record<string, string> | 
 }
 
 export function registerShip(ctx: CliContext): void {
-  const { program, io, setCode, given, addFlags } = ctx;
+  const { program, io, setCode, given, addFlags, colors } = ctx;
   const stdin = () => (io.readStdin ?? readAllStdin)();
   const registryOptions = async (self: Command): Promise<RegistryOptions> =>
     registryOptionsFrom(resolveFlags(['global', 'registry'], { ...given(program), ...given(self) }, io.env), io.cwd, io.env, stdin);
@@ -125,6 +124,7 @@ export function registerShip(ctx: CliContext): void {
       .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text')),
     ['global', 'registry'],
   ).action(async (image: string, o: { key?: string[]; annotation?: string[]; policy?: string; format: string }, self: Command) => {
+    const pc = colors(self);
     if (o.policy) {
       const policy = loadPolicy(abs(o.policy));
       const ref = parseImageReference(image);
@@ -182,6 +182,7 @@ export function registerShip(ctx: CliContext): void {
       .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('json')),
     ['global', 'registry'],
   ).action(async (image: string, o: { key?: string[]; type?: string; format: string }, self: Command) => {
+    const pc = colors(self);
     const t = await target(image, self);
     const result = await verifyAttestations(t.store, t.digest, publicKeys(o.key), o.type);
     if (o.format === 'json') io.stdout(`${JSON.stringify(result.predicates, null, 2)}\n`);
