@@ -12,7 +12,7 @@ import { BulkheadError } from '../../core/errors.js';
 import { GIT_ECOSYSTEM, splitEcosystem } from './ecosystems.js';
 import { KNOWN_RECORD_FIELDS, parseOsvRecord, type OsvRecord } from './record.js';
 import { META, createRecordIndexes, normalizePackageName } from './schema.js';
-import { ZipFormatError, ZipReader, type ZipLimits } from './zip.js';
+import { ZipArchive, ZipError, type ZipLimits } from '../../core/zip.js';
 import { buildDatabase, dbFilePath, defaultDbDir, setMeta } from './dbfile.js';
 
 /** Bounds for walking an import folder. */
@@ -135,9 +135,12 @@ export class OsvImporter {
     return this.selectModified.get(id)?.modified;
   }
 
-  /** Import every `*.json` entry of a zip file. Throws ZipFormatError on a damaged archive. */
+  /**
+   * Import every `*.json` entry of a zip file, read from disk one entry at a
+   * time. Throws ZipError on a damaged archive or one over the limits.
+   */
   addZip(file: string, label: string = file, limits: Partial<ZipLimits> = {}): void {
-    const zip = ZipReader.open(file, limits);
+    const zip = ZipArchive.openFile(file, { label, ...limits });
     try {
       for (const entry of zip.entries) {
         if (!entry.name.endsWith('.json') || entry.name.endsWith('/')) continue;
@@ -359,10 +362,13 @@ export async function importDb(options: ImportDbOptions): Promise<ImportDbResult
       if (info.isDirectory()) importer.addDirectory(source);
       else importer.addZip(source);
     } catch (e) {
-      if (e instanceof ZipFormatError) {
-        throw new BulkheadError('ARCHIVE_CORRUPT', `cannot read the zip file: ${e.message}`, {
-          where: source,
-          hint: 'download the OSV export again; the current database was left unchanged',
+      if (e instanceof ZipError) {
+        throw new BulkheadError(e.code, `cannot read the zip file: ${e.message}`, {
+          where: e.where ?? source,
+          hint:
+            e.code === 'LIMIT_EXCEEDED'
+              ? 'this is larger than an OSV export should be; the current database was left unchanged'
+              : 'download the OSV export again; the current database was left unchanged',
           cause: e,
         });
       }

@@ -16,7 +16,7 @@ import { OsvImporter, type ImportCounts } from './importer.js';
 import { isValidOsvId } from './record.js';
 import { META } from './schema.js';
 import { VulnDb, missingDbError } from './store.js';
-import { ZipFormatError } from './zip.js';
+import { ZipError } from '../../core/zip.js';
 
 export interface UpdateDbOptions {
   /** Database folder; default `<cache dir>/db`. */
@@ -187,7 +187,7 @@ class EcosystemFeed {
       try {
         this.importer.addZip(temp, url);
       } catch (e) {
-        if (e instanceof ZipFormatError) {
+        if (e instanceof ZipError) {
           throw new BulkheadError('IO', `the downloaded zip is damaged: ${e.message}`, {
             where: url,
             hint: 'run the update again later; the current database was left unchanged',

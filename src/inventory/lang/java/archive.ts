@@ -25,8 +25,7 @@
  */
 import type { Analyzer, PackageRecord } from '../../analyzer.js';
 import { basename } from '../../analyzer.js';
-import { openZip, ZipError } from './zip.js';
-import type { ZipArchive } from './zip.js';
+import { ZipArchive, ZipError, type ZipEntry } from '../../../core/zip.js';
 
 const ARCHIVE = /\.(?:jar|war|ear|jpi|hpi|par|sar|nar)$/i;
 const POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
@@ -41,6 +40,8 @@ const MAX_NESTED_BYTES = 128 * 1024 * 1024;
 /** All nested archives of one file together. */
 const MAX_TOTAL_INFLATED = 512 * 1024 * 1024;
 const MAX_METADATA_BYTES = 1024 * 1024;
+/** Per archive: entries in its directory, and what may be inflated from it (a jar of many pom.properties is bounded too). */
+const ZIP_LIMITS = { maxEntries: 200_000, maxEntrySize: MAX_NESTED_BYTES, maxTotalSize: MAX_TOTAL_INFLATED } as const;
 const MAX_WARNINGS = 20;
 
 export interface JarIdentity {
@@ -163,12 +164,12 @@ function walkArchive(w: Walk, buf: Buffer, fileName: string, location: string | 
   const at = (message: string) => (location ? `${location}: ${message}` : message);
   let zip: ZipArchive;
   try {
-    zip = openZip(buf);
+    zip = ZipArchive.fromBuffer(buf, ZIP_LIMITS);
   } catch (e) {
     warn(w, at(`not a readable zip archive (${(e as Error).message})`));
     return;
   }
-  const read = (name: string, entry: (typeof zip.entries)[number]): string | null => {
+  const read = (name: string, entry: ZipEntry): string | null => {
     try {
       return zip.read(entry, MAX_METADATA_BYTES).toString('utf8');
     } catch (e) {

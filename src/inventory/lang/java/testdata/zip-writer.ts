@@ -3,7 +3,7 @@
  * produce: entries whose declared size lies, deflate data that expands
  * without bound, archives nested many levels deep.
  */
-import { deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 
 export interface ZipInput {
   name: string;
@@ -25,23 +25,21 @@ export function writeZip(files: ZipInput[]): Buffer {
     const method = f.store && !f.raw ? 0 : 8;
     const body = f.raw ?? (method === 0 ? f.data : deflateRawSync(f.data));
     const size = f.declaredSize ?? f.data.length;
+    const crc = crc32(f.data) >>> 0;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x800, 6);
     local.writeUInt16LE(method, 8);
+    local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x800, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
+    // From "version needed" to the extra field length, the central header repeats the local one.
+    local.copy(central, 6, 4, 30);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);
     centrals.push(central, name);
