@@ -89,18 +89,17 @@ describe('parseIgnoreFile', () => {
     expect(errorOf('vulnerabilities:\n  - id: CVE-1\n').message).toContain('vulnerabilities');
   });
 
-  it('refuses a YAML alias bomb quickly', () => {
+  it('refuses a YAML alias bomb at the alias limit, before expanding it', () => {
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     for (let i = 1; i < 10; i++) {
       const prev = String.fromCharCode(96 + i);
       const cur = String.fromCharCode(97 + i);
       levels.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
-    const started = Date.now();
     const e = errorOf(`${levels.join('\n')}\nignore: []\n`);
     expect(e.code).toBe('CONFIG_FILE_INVALID');
     expect(e.message).toContain('could not be expanded');
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(e.message).toContain('Excessive alias count');
   });
 
   it('turns a missing file into CONFIG_FILE_INVALID naming the path', async () => {

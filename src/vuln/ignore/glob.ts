@@ -10,17 +10,23 @@
 export const MAX_GLOB_LENGTH = 1024;
 const MAX_PATH_SEGMENTS = 1024;
 
+/** Counts matching steps when passed to compileGlob, so tests can bound the work by the input sizes. */
+export interface GlobWork {
+  steps: number;
+}
+
 function segmentsOf(path: string): string[] {
   return path.split('/').filter((s) => s.length > 0);
 }
 
 /** `*` and `?` within one segment; greedy with a single backtrack point (linear in practice). */
-function segmentMatches(pattern: string, text: string): boolean {
+function segmentMatches(pattern: string, text: string, work: GlobWork | undefined): boolean {
   let p = 0;
   let t = 0;
   let star = -1;
   let resume = 0;
   while (t < text.length) {
+    if (work) work.steps++;
     const c = pattern[p];
     if (c === '?' || (c !== undefined && c !== '*' && c === text[t])) {
       p++;
@@ -41,7 +47,7 @@ function segmentMatches(pattern: string, text: string): boolean {
 
 export type PathMatcher = (path: string) => boolean;
 
-export function compileGlob(pattern: string): PathMatcher {
+export function compileGlob(pattern: string, work?: GlobWork): PathMatcher {
   const parts = segmentsOf(pattern).map((s) => (/^\*\*+$/.test(s) ? '**' : s.replace(/\*+/g, '*')));
   if (pattern.endsWith('/')) parts.push('**');
   // Consecutive `**` are one `**`.
@@ -56,8 +62,9 @@ export function compileGlob(pattern: string): PathMatcher {
       const p = pat[i]!;
       const cur: boolean[] = new Array<boolean>(n + 1).fill(false);
       for (let j = n; j >= 0; j--) {
+        if (work) work.steps++;
         if (p === '**') cur[j] = next[j]! || (j < n && cur[j + 1]!);
-        else cur[j] = j < n && next[j + 1]! && segmentMatches(p, segs[j]!);
+        else cur[j] = j < n && next[j + 1]! && segmentMatches(p, segs[j]!, work);
       }
       next = cur;
     }

@@ -10,6 +10,7 @@ import { readNdb } from './ndb.js';
 import { packageFromHeader, parseSourceRpm } from './package.js';
 import { analyzeRpmdb, rpmdbAnalyzer } from './rpmdb.js';
 import { readRpmSqlite } from './sqlite.js';
+import { bestOf3, withinBaseline } from '../../../../test/helpers/relative-time.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
 const load = (f: string) => readFileSync(path.join(testdata, f));
@@ -205,6 +206,7 @@ describe('damaged and hostile rpm databases', () => {
     expect(limited.warnings).toEqual(['only the first 2 entries were read']);
   });
 
+  // Read, the view would never finish: the vitest timeout is the guard, the warning says why it was not read.
   it('an sqlite Packages view that would never finish is not read', () => {
     const db = new Database(':memory:');
     db.exec(
@@ -212,9 +214,7 @@ describe('damaged and hostile rpm databases', () => {
     );
     const view = db.serialize();
     db.close();
-    const started = Date.now();
     expect(analyzeRpmdb(view)).toEqual({ packages: [], ownership: [], warnings: ['Packages is a view, not read'] });
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('an sqlite Packages table with a generated column is not read', () => {
@@ -242,22 +242,24 @@ describe('damaged and hostile rpm databases', () => {
     expect(analyzeRpmdb(Buffer.from('hello'))).toEqual({ warnings: ['not an rpm database in a known format (sqlite, Berkeley DB hash, ndb)'] });
   });
 
-  it('random bytes behind each format magic never throw and finish quickly', () => {
+  it('random bytes behind each format magic never throw and cost about what a real database costs', () => {
+    const benignMs = bestOf3(() => DATABASES.map(load).forEach((db) => analyzeRpmdb(db)));
     const bdbMeta = load('bdb-small-pages/Packages').subarray(0, 512);
     const prefixes = [Buffer.from('SQLite format 3\0'), Buffer.from('RpmP\0\0\0\0'), bdbMeta, Buffer.alloc(0)];
     fc.assert(
       fc.property(fc.constantFrom(...prefixes), fc.uint8Array({ maxLength: 16384 }), (prefix, tail) => {
-        const started = Date.now();
-        const r = analyzeRpmdb(Buffer.concat([prefix, tail]));
-        for (const p of r.packages ?? []) expect(p.type).toBe('rpm');
-        expect(Date.now() - started).toBeLessThan(1000);
+        withinBaseline(benignMs, () => {
+          const r = analyzeRpmdb(Buffer.concat([prefix, tail]));
+          for (const p of r.packages ?? []) expect(p.type).toBe('rpm');
+        });
       }),
       { numRuns: 200 },
     );
   });
 
-  it('mutated real databases never throw and finish quickly', () => {
+  it('mutated real databases never throw and cost about what the undamaged ones cost', () => {
     const dbs = DATABASES.map(load);
+    const benignMs = bestOf3(() => dbs.forEach((db) => analyzeRpmdb(db)));
     fc.assert(
       fc.property(
         fc.nat(dbs.length - 1),
@@ -265,10 +267,10 @@ describe('damaged and hostile rpm databases', () => {
         (which, edits) => {
           const db = Buffer.from(dbs[which]!);
           for (const [at, v] of edits) db[Math.min(db.length - 1, Math.floor(at * db.length))] = v;
-          const started = Date.now();
-          const r = analyzeRpmdb(db);
-          for (const o of r.ownership ?? []) for (const f of o.files) expect(f.startsWith('/')).toBe(true);
-          expect(Date.now() - started).toBeLessThan(1000);
+          withinBaseline(benignMs, () => {
+            const r = analyzeRpmdb(db);
+            for (const o of r.ownership ?? []) for (const f of o.files) expect(f.startsWith('/')).toBe(true);
+          });
         },
       ),
       { numRuns: 200 },
