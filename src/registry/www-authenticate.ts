@@ -14,7 +14,8 @@ export interface AuthChallenge {
   token68?: string;
 }
 
-const MAX_HEADER = 16 * 1024;
+/** Characters of the header that are read; the rest is ignored, so parsing work is bounded whatever a server sends. */
+export const MAX_HEADER = 16 * 1024;
 const TCHAR = /[!#$%&'*+.^_`|~0-9A-Za-z-]/;
 /** token68 then only spaces up to a comma or the end. */
 const TOKEN68 = /([A-Za-z0-9._~+/-]+=*)[ \t]*(?=,|$)/y;

@@ -1,13 +1,15 @@
 /**
  * The scanner on hostile input: random bytes, random text built from the
  * fragments rules look for (prefixes, assignment joints, armor lines,
- * base64), and every rule's sample with random edits. It never throws, and
- * finishes quickly; what it reports is always redacted.
+ * base64), and every rule's sample with random edits. It never throws, stays
+ * within its match caps, and what it reports is always redacted. No wall-clock
+ * assertion: a hang fails by the vitest timeout, and backtracking regexes are
+ * tested against a same-size baseline in redos.test.ts.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kubernetesSecretValues } from './rules/kubernetes.js';
-import { scanSecrets } from './scanner.js';
+import { MAX_MATCHES_PER_FILE, scanSecrets } from './scanner.js';
 import { ruleSamples } from './testdata/samples.js';
 
 const PATHS = ['/app/.env', '/root/.npmrc', '/root/.docker/config.json', '/root/.kube/config', '/root/.git-credentials', '/root/.pgpass', '/app/k8s/secret.yaml', '/root/.m2/settings.xml'];
@@ -19,9 +21,8 @@ const FRAGMENTS = [
 ];
 
 function safe(path: string, bytes: Buffer): void {
-  const started = performance.now();
   const matches = scanSecrets(path, bytes);
-  expect(performance.now() - started).toBeLessThan(2000);
+  expect(matches.length).toBeLessThanOrEqual(MAX_MATCHES_PER_FILE);
   for (const m of matches) {
     expect(m.line).toBeGreaterThanOrEqual(1);
     expect(m.column).toBeGreaterThanOrEqual(1);

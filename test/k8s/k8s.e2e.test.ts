@@ -295,16 +295,16 @@ describe('bulkhead k8s: hostile input', () => {
     expect(r.stderr).toMatch(/broken\.yaml:\d+/);
   });
 
-  it('a YAML bomb: exit 2, quickly', async () => {
+  // No wall-clock assertion: 9^9 strings if expanded would exhaust memory or hit the vitest timeout; the refusal names the alias limit.
+  it('a YAML bomb: exit 2, refused by the alias limit', async () => {
     const dir = tempDir('bulkhead-k8s-bomb-');
     const file = path.join(dir, 'bomb.yaml');
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
     writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n${levels.map((l) => `  ${l}`).join('\n')}\n`);
-    const started = Date.now();
     const r = await cli(['k8s', file, '--quiet']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bomb\.yaml/);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r.stderr).toMatch(/alias/i);
   });
 });

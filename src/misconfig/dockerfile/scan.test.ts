@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BulkheadError } from '../../core/errors.js';
 import { scanDockerfile } from './scan.js';
+import { expectComparableCost } from '../../../test/helpers/relative-time.js';
 
 const testdata = (name: string): string => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
+
 const brief = (text: string, options = {}) =>
   scanDockerfile(text, 'Dockerfile', options).findings.map((f) => [f.id, f.location.startLine, f.location.endLine] as const);
 
@@ -231,10 +233,12 @@ describe('scanDockerfile', () => {
 
     it('refuses files beyond the size limit and handles a gigantic line within it', () => {
       expect(() => scanDockerfile('FROM alpine\n' + '#'.repeat(300 * 1024), 'Dockerfile')).toThrow(expect.objectContaining({ code: 'LIMIT_EXCEEDED', where: 'Dockerfile' }));
-      const started = Date.now();
-      const r = scanDockerfile(`FROM alpine:3.19\nUSER 1\nRUN echo ${'x'.repeat(200 * 1024)} | sudo tee /x\n`, 'Dockerfile');
+      const gigantic = `FROM alpine:3.19\nUSER 1\nRUN echo ${'x'.repeat(200 * 1024)} | sudo tee /x\n`;
+      const r = scanDockerfile(gigantic, 'Dockerfile');
       expect(r.findings.map((f) => f.id)).toContain('BH-DF-009');
-      expect(Date.now() - started).toBeLessThan(5000);
+      // The same text in ordinary 1 KB lines: the one long line may cost at most 25 times as much.
+      const ordinary = ('FROM alpine:3.19\nUSER 1\n' + `RUN echo ${'x'.repeat(1000)} | sudo tee /x\n`.repeat(Math.ceil(gigantic.length / 1024))).slice(0, gigantic.length);
+      expectComparableCost(() => scanDockerfile(gigantic, 'Dockerfile'), () => scanDockerfile(ordinary, 'Dockerfile'), '200 KB line');
     });
 
     // No wall-clock assertion (the machine may be busy): a quadratic rule on these sizes takes minutes and hits the test timeout.
@@ -265,7 +269,8 @@ describe('scanDockerfile', () => {
       expect(r.warnings).toEqual(['Dockerfile:3: RUN has more than 5000 commands; the rest are not checked']);
     });
 
-    it('never throws anything but a BulkheadError, and finishes quickly, on random or mutated input', () => {
+    // No wall-clock assertion: a hang fails by the test timeout; a rule that gives up says so in a warning, checked below.
+    it('never throws anything but a BulkheadError, and no rule stops early, on random or mutated input', { timeout: 60_000 }, () => {
       const seeds = [testdata('good.Dockerfile'), testdata('bad.Dockerfile'), testdata('realistic/python-from-source.Dockerfile')];
       const pieces = ['\\\n', '<<EOF\n', 'EOF\n', '"', "'", '${', '$(', '`', '|', '&&', '[', '#', 'FROM ', 'COPY --from=', ' AS ', '\n', '\t', '# escape=`\n', '\u0000'];
       fc.assert(
@@ -285,7 +290,6 @@ describe('scanDockerfile', () => {
               }),
           ),
           (text) => {
-            const started = Date.now();
             try {
               const r = scanDockerfile(text, 'Dockerfile', { hasDockerignore: false, allowedRegistries: ['docker.io'] });
               expect(r.warnings.filter((w) => w.includes('stopped early'))).toEqual([]);
@@ -296,7 +300,6 @@ describe('scanDockerfile', () => {
             } catch (e) {
               expect(e).toBeInstanceOf(BulkheadError);
             }
-            expect(Date.now() - started).toBeLessThan(2000);
           },
         ),
         { numRuns: 400 },

@@ -7,6 +7,7 @@ import { lookupEol } from './os-eol.js';
 import { remoteAdds } from './remote-add.js';
 import { isSecretValue, isSensitiveName, urlCredentials } from './secret-values.js';
 import { debianBase, image, LAYER0, NOW } from './testdata/result.js';
+import { expectComparableCost } from '../../../test/helpers/relative-time.js';
 
 /** Strings with the characters the parsers care about mixed into random text. */
 const hostile = fc.oneof(
@@ -103,7 +104,7 @@ describe('image checks on hostile input', () => {
     );
   });
 
-  it('parsers finish quickly on 64 KiB adversarial strings', () => {
+  it('parsers cost no more on 64 KiB adversarial strings than 25 times on ordinary text of the same size', () => {
     const inputs = [
       '"'.repeat(65536),
       `"${'a'.repeat(65535)}`,
@@ -115,8 +116,7 @@ describe('image checks on hostile input', () => {
       `ENV TOKEN ${'x'.repeat(65000)}`,
       '-u '.repeat(20000),
     ];
-    for (const text of inputs) {
-      const started = performance.now();
+    const parseAll = (text: string) => {
       historySecrets(text);
       shellWords(text);
       urlCredentials(text);
@@ -124,7 +124,11 @@ describe('image checks on hostile input', () => {
       isSensitiveName(text);
       isSecretValue(text);
       lookupEol({ family: 'alpine', version: text }, NOW);
-      expect(performance.now() - started, text.slice(0, 20)).toBeLessThan(1000);
+    };
+    // A plausible history line with an assignment, a URL and words, repeated to the same size.
+    const ordinary = (size: number) => 'RUN /bin/sh -c apk add --no-cache curl && ENV=prod curl https://example.com/x.tar.gz | tar xz '.repeat(Math.ceil(size / 90)).slice(0, size);
+    for (const text of inputs) {
+      expectComparableCost(() => parseAll(text), () => parseAll(ordinary(text.length)), text.slice(0, 20));
     }
   });
 });

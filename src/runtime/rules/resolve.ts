@@ -17,6 +17,16 @@ export type Origins = WeakMap<object, CondText>;
 export const MAX_MACRO_DEPTH = 32;
 export const MAX_LIST_ITEMS = 1_000_000;
 
+/** Counts of resolution work, filled in when a caller passes one (tests use it to show shared macros and lists are resolved once). */
+export interface ResolveStats {
+  /** Macros resolved (a macro used many times counts once). */
+  macrosResolved: number;
+  /** Lists expanded (a list named many times counts once). */
+  listsExpanded: number;
+  /** Items written into expanded lists, summed over every expansion. */
+  listItems: number;
+}
+
 function tagOrigins(e: Expr, cond: CondText, origins: Origins): void {
   const stack: unknown[] = [e];
   while (stack.length > 0) {
@@ -68,6 +78,7 @@ export class Resolver {
     private readonly lists: ReadonlyMap<string, ListDef>,
     private readonly macros: ReadonlyMap<string, MacroDef>,
     private readonly parseOptions: ParseOptions,
+    private readonly stats?: ResolveStats,
   ) {}
 
   /** Parse every macro (syntax errors are reported even for unused macros, as Falco does). */
@@ -111,6 +122,10 @@ export class Resolver {
         throw new ItemError({ message: `list expands to more than ${MAX_LIST_ITEMS} items`, file: def.loc.file, item: `list "${name}"`, ...(def.loc.line !== undefined ? { line: def.loc.line } : {}) });
       }
     }
+    if (this.stats) {
+      this.stats.listsExpanded++;
+      this.stats.listItems += out.length;
+    }
     this.listExpanded.set(name, out);
     return out;
   }
@@ -136,6 +151,7 @@ export class Resolver {
     if (this.macroStack.length >= MAX_MACRO_DEPTH) {
       throw new ItemError(problemAt(this.origins, ref, `macros nest deeper than ${MAX_MACRO_DEPTH} levels`));
     }
+    if (this.stats) this.stats.macrosResolved++;
     this.macroStack.push(name);
     try {
       const resolved = this.resolve(this.parsedMacro(def));

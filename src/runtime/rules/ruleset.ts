@@ -18,7 +18,7 @@ import { readDefinitions, type LoadNote, type RuleFile } from './loader.js';
 import { ItemError, parsePriority, priorityRank, RulesLoadError, type Priority, type Problem, type RuleDef } from './model.js';
 import type { ParseOptions } from './parser.js';
 import { pathHead, requiredPathHeads, requiredValues } from './keyset.js';
-import { Resolver } from './resolve.js';
+import { Resolver, type ResolveStats } from './resolve.js';
 
 export interface LoadOptions extends ParseOptions {
   /** Rules less severe than this are loaded but not run (Falco's `priority` setting). */
@@ -27,6 +27,8 @@ export interface LoadOptions extends ParseOptions {
   matching?: 'all' | 'first';
   /** Index rules by process name and path (default true); off only for comparisons and debugging. */
   indexes?: boolean;
+  /** When given, counts of the macro and list resolution work are added to it. */
+  stats?: ResolveStats;
 }
 
 export interface Alert {
@@ -237,7 +239,7 @@ export function loadRules(files: readonly RuleFile[], options: LoadOptions = {})
     ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
     ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}),
   };
-  const resolver = new Resolver(defs.lists, defs.macros, parseOptions);
+  const resolver = new Resolver(defs.lists, defs.macros, parseOptions, options.stats);
   resolver.parseMacros((p) => problems.push(p));
 
   const foldMemo = new Map<string, Map<Expr, Expr>>();
