@@ -92,6 +92,7 @@ const METHOD_STORED = 0;
 const METHOD_DEFLATED = 8;
 const FLAG_ENCRYPTED = 1;
 // C0, DEL and C1 controls: a name could otherwise rewrite the terminal a warning is printed on.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /**
