@@ -29,6 +29,11 @@ export const collect = (v: string, prev: string[] = []): string[] => [...prev, v
 /** Resolve on Ctrl-C or SIGTERM (long-running commands stop cleanly). */
 export const untilSignal = (): Promise<void> =>
   new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
   });

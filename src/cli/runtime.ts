@@ -4,15 +4,17 @@
  * checked (`rules check`), and least-privilege checks of how containers are
  * run (`config`).
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, type ReadStream } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { BulkheadError, ExitCode } from '../core/errors.js';
-import { defaultRuleFile, listFields, loadRules, parsePriority, replay, type Alert, type RuleFile } from '../runtime/rules/index.js';
+import { BulkheadError, ExitCode, isBulkheadError } from '../core/errors.js';
+import { defaultRuleFile, listFields, loadRules, parsePriority, replay, replayInputVerdict, type Alert, type RuleFile } from '../runtime/rules/index.js';
 import { AlertOutput, fileSink, jsonLinesSink, textSink, webhookSink, type AlertSink } from '../runtime/outputs/index.js';
 import { checkRuntimeConfig } from '../runtime/config/index.js';
 import { buildImageFileIndex } from '../runtime/drift/index.js';
 import { startWatch } from '../runtime/watch.js';
+import { DEFAULT_RECORD_MAX_BYTES, EventRecorder, parseByteSize, type RecordingStats } from '../runtime/recorder.js';
+import { formatBytes } from '../core/progress.js';
 import { draft, finish } from '../pipeline/scan.js';
 import { resolveFlags } from './flags.js';
 import { runScan } from './main.js';
@@ -69,6 +71,29 @@ const outputOptions = (cmd: Command) =>
     .option('--dedup-window <ms>', 'drop repeats of the same alert within this window')
     .option('--rate-limit <n>', 'at most n alerts per second (the rest are counted, not sent)');
 
+function recordLimit(o: { record?: string; recordMaxBytes?: string }): number {
+  if (o.recordMaxBytes === undefined) return DEFAULT_RECORD_MAX_BYTES;
+  if (!o.record) throw new BulkheadError('USAGE', '--record-max-bytes needs --record FILE');
+  const n = parseByteSize(o.recordMaxBytes);
+  if (n === undefined) throw new BulkheadError('USAGE', `--record-max-bytes ${o.recordMaxBytes} is not a size`, { hint: 'give bytes, or a number with KiB, MiB or GiB (512MiB)' });
+  return n;
+}
+
+function recordingSummary(r: RecordingStats, name: string): string {
+  const why = r.stopped === 'limit' ? ', stopped at --record-max-bytes' : r.stopped === 'error' ? ', stopped by a write error' : '';
+  return `recorded ${r.events} events (${formatBytes(r.bytes)}) to ${name}${why}${r.skipped ? `, ${r.skipped} not recorded` : ''}`;
+}
+
+/** The events file opened now, so that a missing file is an input error before anything runs. */
+async function openEvents(file: string, name: string): Promise<ReadStream> {
+  const stream = createReadStream(file);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (e) => reject(new BulkheadError('TARGET_NOT_FOUND', `cannot read ${name}: ${e.message}`, { where: name, hint: 'check the path' })));
+  });
+  return stream;
+}
+
 export function registerRuntime(ctx: CliContext): void {
   const { program, io, setCode, given, addFlags } = ctx;
   const runtime = new Command('runtime').description('runtime detection: eBPF sensor, Falco-compatible rules, drift, container settings');
@@ -80,35 +105,109 @@ export function registerRuntime(ctx: CliContext): void {
           .description('trace processes, files and network with eBPF (bpftrace) and raise alerts from the rules; needs root, bpftrace and BTF')
           .option('--container <id>', 'only these containers (id prefix, repeatable)', collect)
           .option('--image <ref>', 'the containers\' image (oci:dir:tag, archive, registry ref): executions of files not in it are drift')
-          .option('--duration <seconds>', 'stop after this long (default: until Ctrl-C)'),
+          .option('--duration <seconds>', 'stop after this long (default: until Ctrl-C)')
+          .option('--record <file>', 'also write every event the rules evaluate to this new file (mode 0600), as JSON lines for `runtime replay`')
+          .option('--record-max-bytes <size>', 'stop recording (not watching) before the file passes this size: bytes, or with KiB/MiB/GiB (default 1GiB)'),
       ),
-    ).action(async (o: RuleFlags & { container?: string[]; image?: string; duration?: string; output?: string; format: string; dedupWindow?: string; rateLimit?: string }) => {
-      const rules = loadRules(ruleFiles(o, io.cwd), o.minPriority ? { minPriority: parsePriority(o.minPriority) } : {});
-      for (const d of rules.disabled) io.stderr(`rule disabled: ${d.rule}: ${d.reason}\n`);
-      const out = await outputFor(o, io, io.cwd);
-      const drift = o.image ? await buildImageFileIndex(o.image) : undefined;
-      const watch = await startWatch({ rules, onAlert: (a: Alert) => out.emit(a).then(() => undefined), ...(drift ? { drift } : {}), ...(o.container ? { containers: o.container } : {}), onError: (e) => io.stderr(`warning: ${e.message}\n`) });
-      io.stderr(`watching (${rules.rules.length} rules${drift ? ', drift on' : ''}); Ctrl-C to stop\n`);
-      const seconds = o.duration ? Number(o.duration) : 0;
-      await (seconds > 0 ? Promise.race([untilSignal(), new Promise<void>((resolve) => setTimeout(resolve, seconds * 1000).unref())]) : untilSignal());
-      const s = await watch.stop();
-      io.stderr(`events ${s.events}, alerts ${s.alerts}, lost ${s.sensor.lost}, malformed ${s.sensor.malformed}, unknown ${s.sensor.unknown}, drift unknown ${s.driftUnknown}, output ${JSON.stringify(out.stats())}\n`);
-      setCode(s.alerts ? ExitCode.findings : ExitCode.ok);
-    }),
+    )
+      .addHelpText(
+        'after',
+        `
+Recording (--record FILE):
+  Every event the rules evaluate is written to FILE, one JSON object per
+  line: after the --container filter, attributed to its container and marked
+  for drift (--image). That is the format \`bulkhead runtime replay\` reads,
+  so replaying the file raises the same alerts without the containers or the
+  image. FILE must not exist (a recording never writes over a file and never
+  follows a symbolic link); it is created with mode 0600, since events carry
+  command lines. Lines are written in blocks, at least every second, and the
+  rest when the watch stops (--duration, Ctrl-C, SIGTERM). At
+  --record-max-bytes recording stops, once said on stderr and in the final
+  metrics; the watch goes on.`,
+      )
+      .action(async (o: RuleFlags & { container?: string[]; image?: string; duration?: string; output?: string; format: string; dedupWindow?: string; rateLimit?: string; record?: string; recordMaxBytes?: string }) => {
+        const rules = loadRules(ruleFiles(o, io.cwd), o.minPriority ? { minPriority: parsePriority(o.minPriority) } : {});
+        for (const d of rules.disabled) io.stderr(`rule disabled: ${d.rule}: ${d.reason}\n`);
+        const maxBytes = recordLimit(o);
+        // Created before anything slow starts, so a refused --record file fails at once.
+        const recorder = o.record
+          ? EventRecorder.create(path.resolve(io.cwd, o.record), {
+              maxBytes,
+              onLimit: (r) => io.stderr(`recording stopped: ${o.record} reached --record-max-bytes (${formatBytes(r.bytes)}); still watching\n`),
+              onError: (e) => io.stderr(`warning: ${e.message}\n`),
+            })
+          : undefined;
+        let watch: Awaited<ReturnType<typeof startWatch>>;
+        let out: AlertOutput;
+        try {
+          out = await outputFor(o, io, io.cwd);
+          const drift = o.image ? await buildImageFileIndex(o.image) : undefined;
+          watch = await startWatch({
+            rules,
+            onAlert: (a: Alert) => out.emit(a).then(() => undefined),
+            ...(drift ? { drift } : {}),
+            ...(o.container ? { containers: o.container } : {}),
+            ...(recorder ? { recorder } : {}),
+            onError: (e) => io.stderr(`warning: ${e.message}\n`),
+          });
+          io.stderr(`watching (${rules.rules.length} rules${drift ? ', drift on' : ''}${recorder ? `, recording to ${o.record}` : ''}); Ctrl-C to stop\n`);
+        } catch (e) {
+          recorder?.discard();
+          throw e;
+        }
+        const seconds = o.duration ? Number(o.duration) : 0;
+        await (seconds > 0 ? Promise.race([untilSignal(), new Promise<void>((resolve) => setTimeout(resolve, seconds * 1000).unref())]) : untilSignal());
+        // What is recorded so far is on disk before the (slower) stop: a second Ctrl-C then loses little.
+        recorder?.flush();
+        const s = await watch.stop();
+        await out.close();
+        const recording = recorder ? `, ${recordingSummary(recorder.close(), o.record!)}` : '';
+        io.stderr(`events ${s.events}, alerts ${s.alerts}, lost ${s.sensor.lost}, malformed ${s.sensor.malformed}, unknown ${s.sensor.unknown}, drift unknown ${s.driftUnknown}${recording}, output ${JSON.stringify(out.stats())}\n`);
+        setCode(s.alerts ? ExitCode.findings : ExitCode.ok);
+      }),
   );
 
   runtime.addCommand(
     outputOptions(
-      ruleOptions(new Command('replay').description('run recorded events (JSON lines from watch --format json, or Kubernetes audit logs) through the rules').argument('<events>', 'a JSON-lines file, or - for stdin')),
-    ).action(async (file: string, o: RuleFlags & { output?: string; format: string; dedupWindow?: string; rateLimit?: string }) => {
-      const rules = loadRules(ruleFiles(o, io.cwd), o.minPriority ? { minPriority: parsePriority(o.minPriority) } : {});
-      const out = await outputFor(o, io, io.cwd);
-      const stream = file === '-' ? process.stdin : createReadStream(path.resolve(io.cwd, file));
-      const r = await replay(stream, rules, { onAlert: (a) => void out.emit(a) });
-      for (const p of r.problems) io.stderr(`warning: ${file}:${p.line}: ${p.message}\n`);
-      io.stderr(`${r.lines} lines, ${r.events} events, ${r.invalid} invalid, ${r.alertCount} alerts\n`);
-      setCode(r.alertCount ? ExitCode.findings : ExitCode.ok);
-    }),
+      ruleOptions(
+        new Command('replay')
+          .description('run recorded events (JSON lines from watch --record, or Kubernetes audit logs) through the rules')
+          .argument('<events>', 'a JSON-lines file, or - for stdin')
+          .option('--strict', 'an invalid line is an error (exit 2) after the replay, not only a warning'),
+      ),
+    )
+      .addHelpText(
+        'after',
+        `
+Input: one JSON value per line: a runtime event as \`runtime watch --record\`
+writes it, or a Kubernetes audit Event or EventList (the audit log backend's
+lines). Blank lines are ignored.
+  - no valid event at all (an empty file, or every line invalid): exit 2,
+    naming the first bad line as FILE:LINE and why;
+  - some invalid lines: they are skipped, their count and the first one
+    (FILE:LINE) are printed on stderr, and the replay goes on; with --strict
+    the exit code is then 2.
+Otherwise the exit code is 1 when an alert was raised, 0 when none.`,
+      )
+      .action(async (file: string, o: RuleFlags & { output?: string; format: string; dedupWindow?: string; rateLimit?: string; strict?: boolean }) => {
+        const rules = loadRules(ruleFiles(o, io.cwd), o.minPriority ? { minPriority: parsePriority(o.minPriority) } : {});
+        const name = file === '-' ? '<stdin>' : file;
+        const stream = file === '-' ? process.stdin : await openEvents(path.resolve(io.cwd, file), file);
+        const out = await outputFor(o, io, io.cwd).catch((e: unknown) => {
+          if (stream !== process.stdin) stream.destroy();
+          throw e;
+        });
+        const r = await replay(stream, rules, { onAlert: (a) => void out.emit(a), maxProblems: 1 }).catch((e: unknown) => {
+          if (isBulkheadError(e)) throw e;
+          throw new BulkheadError('TARGET_NOT_FOUND', `cannot read ${name}: ${(e as Error).message}`, { where: name, cause: e });
+        });
+        await out.close();
+        io.stderr(`${r.lines} lines, ${r.events} events, ${r.invalid} invalid, ${r.alertCount} alerts\n`);
+        const verdict = replayInputVerdict(r, name, { strict: o.strict === true });
+        if (verdict.warning) io.stderr(`warning: ${verdict.warning}\n`);
+        if (verdict.error) throw verdict.error;
+        setCode(r.alertCount ? ExitCode.findings : ExitCode.ok);
+      }),
   );
 
   const rulesCmd = new Command('rules').description('Falco rule files');

@@ -28,7 +28,8 @@ export type InputErrorCode =
   | 'K8S_INPUT_INVALID'
   | 'KEY_INVALID'
   | 'POLICY_INVALID'
-  | 'RULES_INVALID';
+  | 'RULES_INVALID'
+  | 'EVENTS_INVALID';
 
 export type ExternalErrorCode =
   | 'REGISTRY_UNSUPPORTED'
@@ -41,7 +42,10 @@ export type ExternalErrorCode =
   | 'REGISTRY_FORBIDDEN'
   | 'REGISTRY_PROTOCOL'
   | 'SENSOR_UNAVAILABLE'
-  | 'TOOL_MISSING';
+  | 'TOOL_MISSING'
+  | 'SERVER_UNAVAILABLE'
+  | 'SERVER_AUTH'
+  | 'SERVER_SCAN_FAILED';
 
 /** A verification that ran and said no (bad or missing signature, policy denied): exit 1, like findings. */
 export type VerificationErrorCode = 'VERIFICATION_FAILED';
@@ -94,6 +98,9 @@ const external = new Set<ErrorCode>([
   'REGISTRY_PROTOCOL',
   'SENSOR_UNAVAILABLE',
   'TOOL_MISSING',
+  'SERVER_UNAVAILABLE',
+  'SERVER_AUTH',
+  'SERVER_SCAN_FAILED',
 ]);
 
 export function exitCodeFor(code: ErrorCode): ExitCode {

@@ -3,6 +3,10 @@
  * event is attributed to its container, exec events are checked against the
  * image's files when a drift index is known, and the rules decide what is an
  * alert. Used by `bulkhead runtime watch` and by the end-to-end tests.
+ *
+ * A recorder (`--record`) is handed each event just before the rules: after
+ * the container filter and drift marking, so that replaying the recording
+ * raises the same alerts without the image or the running containers.
  */
 import type { SyscallEvent } from './events.js';
 import type { Alert, RuleSet } from './rules/index.js';
@@ -18,6 +22,8 @@ export interface WatchOptions {
   /** Only events of these container ids (prefixes accepted); default every container and the host. */
   containers?: readonly string[];
   sensor?: Omit<SensorOptions, 'onEvent' | 'onError'>;
+  /** Receives every evaluated event, as the rules see it (an EventRecorder for `--record`). */
+  recorder?: { record(event: SyscallEvent): void };
   onError?: (e: Error) => void;
 }
 
@@ -47,6 +53,7 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
       if (verdict.status === 'unknown') driftUnknown++;
       markDrift(event, verdict);
     }
+    options.recorder?.record(event);
     for (const alert of options.rules.evaluate(event)) {
       alerts++;
       await options.onAlert(alert);

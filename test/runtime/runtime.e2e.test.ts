@@ -1,21 +1,20 @@
 /**
- * End to end: a real runc container from the debian-bookworm fixture,
- * `startWatch` (bpftrace sensor + drift index of the same image + the default
- * rules), and `runc exec` of what the default rules must catch. Every event
- * the rules saw (after drift marking) is recorded as JSON lines, and
- * `bulkhead runtime replay` over that file must raise the same alerts.
+ * End to end, through the CLI as a user runs it: a real runc container from
+ * the debian-bookworm fixture, `bulkhead runtime watch --format json
+ * --container <id> --image <fixture> --record events.jsonl` (bpftrace sensor
+ * + drift index of the same image + the default rules), and `runc exec` of
+ * what the default rules must catch. The watch is stopped with SIGINT, as
+ * Ctrl-C does; `bulkhead runtime replay` over the recording must then raise
+ * the same alerts.
  * Needs root, bpftrace (BTF), runc and umoci; otherwise skipped with the reason.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, type CliIO } from '../../src/cli/main.js';
-import type { SyscallEvent } from '../../src/runtime/events.js';
-import { buildImageFileIndex } from '../../src/runtime/drift/index.js';
-import { defaultRuleFile, loadRules, type Alert, type RuleSet } from '../../src/runtime/rules/index.js';
+import type { Alert } from '../../src/runtime/rules/index.js';
 import { containersUnavailableReason, FIXTURE_LAYOUT, startRuncContainer, type RuncContainer } from '../../src/runtime/sensor/test-support.js';
-import { startWatch, type Watch } from '../../src/runtime/watch.js';
 
 const reason = containersUnavailableReason();
 if (reason) console.warn(`[runtime e2e] skipped: ${reason}`);
@@ -42,31 +41,58 @@ async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 2
 /** The identity of an alert, as compared between the live watch and the replay. */
 const key = (a: Alert) => `${a.rule}\u0000${a.time}\u0000${a.output}`;
 
-describe.skipIf(reason !== undefined)('runtime end to end: sensor + drift + default rules on a real runc container', () => {
+/** The complete JSON lines of a CLI's stdout so far. */
+const jsonLines = <T>(text: string): T[] =>
+  text
+    .slice(0, text.lastIndexOf('\n') + 1)
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
+
+/** The `bulkhead runtime watch` final metrics line, as numbers by name. */
+function metrics(stderr: string): Record<string, number> {
+  const line = stderr.split('\n').find((l) => l.startsWith('events ')) ?? '';
+  return Object.fromEntries([...line.matchAll(/(?:^|, )([a-z ]+?) (\d+)(?=,|$| \()/g)].map((m) => [m[1]!, Number(m[2])]));
+}
+
+describe.skipIf(reason !== undefined)('runtime end to end: bulkhead runtime watch --record on a real runc container, then replay', () => {
   let container: RuncContainer | undefined;
-  let watch: Watch | undefined;
   let dir = '';
-  const alerts: Alert[] = [];
-  /** Every event of the container as the rules saw it (drift already marked), as JSON lines. */
-  const recorded: string[] = [];
-  const errors: Error[] = [];
-  const mine = () => alerts.filter((a) => a.container?.id === container?.id);
+  let stdout = '';
+  let stderr = '';
+  /** The running `bulkhead runtime watch`: its exit code once stopped. */
+  let watching: Promise<number> | undefined;
+  let signalListeners: Record<'SIGINT' | 'SIGTERM', NodeJS.SignalsListener[]> = { SIGINT: [], SIGTERM: [] };
+  const alerts = () => jsonLines<Alert>(stdout);
+  const mine = () => alerts().filter((a) => a.container?.id === container?.id);
   const alertFor = (rule: string, pred: (a: Alert) => boolean = () => true) => mine().find((a) => a.rule === rule && pred(a));
+
+  /** Ctrl-C: SIGINT to this process, which the watch waits for; resolves with its exit code. */
+  async function stopWatch(): Promise<number | undefined> {
+    if (!watching) return undefined;
+    const w = watching;
+    watching = undefined;
+    // Only when the watch listens: SIGINT without a listener would end the test process.
+    if (process.listenerCount('SIGINT') > signalListeners.SIGINT.length) process.kill(process.pid, 'SIGINT');
+    const code = await w;
+    // untilSignal() leaves its SIGTERM listener behind: take back what the watch added.
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) for (const l of process.listeners(sig)) if (!signalListeners[sig].includes(l)) process.off(sig, l);
+    return code;
+  }
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'bh-runtime-e2e-'));
     try {
-      const [c, drift] = await Promise.all([startRuncContainer('debian-bookworm', `bh-e2e-${process.pid}-${Date.now() % 100000}`), buildImageFileIndex(`oci:${FIXTURE_LAYOUT}:debian-bookworm`)]);
+      const c = await startRuncContainer('debian-bookworm', `bh-e2e-${process.pid}-${Date.now() % 100000}`);
       container = c;
-      const rules = loadRules([defaultRuleFile()]);
-      // Record what the rule engine is handed: the sensor's event after drift marking.
-      const recording = {
-        evaluate(event: SyscallEvent) {
-          recorded.push(JSON.stringify(event));
-          return rules.evaluate(event);
-        },
-      } as unknown as RuleSet;
-      watch = await startWatch({ rules: recording, drift, containers: [c.id], onAlert: (a) => void alerts.push(a), onError: (e) => errors.push(e) });
+      signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+      const io: CliIO = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, isTTY: false, cwd: dir };
+      watching = run(['runtime', 'watch', '--format', 'json', '--container', c.id, '--image', `oci:${FIXTURE_LAYOUT}:debian-bookworm`, '--record', 'events.jsonl'], io);
+      // The watch says "watching" once every probe is attached; an early exit is a failure with its stderr.
+      const exited = watching.then((code) => Promise.reject(new Error(`bulkhead runtime watch exited (${code}) before watching: ${stderr}`)));
+      exited.catch(() => undefined);
+      await Promise.race([waitFor(() => (stderr.includes('watching (') ? true : undefined), 'the watch to start', 90_000), exited]);
+      expect(stderr).toContain('drift on, recording to events.jsonl');
       const steps: string[][] = [
         ['sh', '-c', 'id'],
         ['dpkg', '-l', 'bash'],
@@ -79,14 +105,14 @@ describe.skipIf(reason !== undefined)('runtime end to end: sensor + drift + defa
         if (r.code !== 0) throw new Error(`runc exec ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
       }
     } catch (e) {
-      await watch?.stop();
+      await stopWatch().catch(() => undefined);
       await container?.cleanup();
       throw e;
     }
-  }, 90_000);
+  }, 120_000);
 
   afterAll(async () => {
-    await watch?.stop().catch(() => undefined);
+    await stopWatch().catch(() => undefined);
     await container?.cleanup();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -122,31 +148,58 @@ describe.skipIf(reason !== undefined)('runtime end to end: sensor + drift + defa
     expect(a.priority).toBe('Critical');
     // cp, sh, cat, dpkg and id come from the image: no drift alert for them.
     expect(mine().filter((x) => x.rule === RULE.drift).map((x) => /exe=(\S+)/.exec(x.output)?.[1])).toEqual(['/tmp/newbin']);
-    expect(watch!.stats().driftUnknown).toBe(0);
   });
 
-  it('gives the same alerts through `bulkhead runtime replay` on the recorded events', async () => {
-    // All five alerts are in (the tests above waited); stop so the recording is complete.
+  it('records every evaluated event with --record, and `bulkhead runtime replay` of the recording gives the same alerts', async () => {
+    // All five alerts are in (the tests above waited); stop as Ctrl-C does, which flushes the recording.
     await waitFor(() => (Object.values(RULE).every((r) => alertFor(r)) ? true : undefined), 'every expected alert');
-    const stats = await watch!.stop();
-    watch = undefined;
-    expect(errors).toEqual([]);
-    expect(stats.sensor.lost).toBe(0);
-    expect(recorded.length).toBe(stats.events);
-    const file = path.join(dir, 'events.jsonl');
-    writeFileSync(file, `${recorded.join('\n')}\n`);
-
-    let stdout = '';
-    let stderr = '';
-    const io: CliIO = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, isTTY: false, cwd: dir };
-    const code = await run(['runtime', 'replay', '--format', 'json', file], io);
+    const code = await stopWatch();
     expect(code, stderr).toBe(1);
-    expect(stderr).toContain(`${recorded.length} events, 0 invalid, ${alerts.length} alerts`);
-    const replayed = stdout
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Alert);
-    expect(replayed.map(key).sort()).toEqual(alerts.map(key).sort());
+    expect(stderr).not.toContain('warning:');
+    const m = metrics(stderr);
+    expect(m).toMatchObject({ lost: 0, 'drift unknown': 0, alerts: alerts().length });
+    expect(m.events).toBeGreaterThan(0);
+    expect(stderr).toContain(`recorded ${m.events} events (`);
+    expect(stderr).not.toMatch(/stopped at --record-max-bytes|not recorded/);
+
+    const file = path.join(dir, 'events.jsonl');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const recorded = readFileSync(file, 'utf8');
+    expect(recorded.endsWith('\n')).toBe(true);
+    expect(recorded.split('\n').length - 1).toBe(m.events);
+
+    let out = '';
+    let err = '';
+    const io: CliIO = { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, isTTY: false, cwd: dir };
+    const replayCode = await run(['runtime', 'replay', '--strict', '--format', 'json', 'events.jsonl'], io);
+    expect(replayCode, err).toBe(1);
+    expect(err).toContain(`${m.events} events, 0 invalid, ${alerts().length} alerts`);
+    const replayed = jsonLines<Alert>(out);
+    expect(replayed.map(key).sort()).toEqual(alerts().map(key).sort());
     for (const rule of Object.values(RULE)) expect(replayed.some((a) => a.rule === rule && a.container?.id === container!.id)).toBe(true);
   });
+
+  it('stops recording at --record-max-bytes, says so once, and keeps watching', async () => {
+    stdout = '';
+    stderr = '';
+    signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+    const io: CliIO = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, isTTY: false, cwd: dir };
+    watching = run(['runtime', 'watch', '--format', 'json', '--container', container!.id, '--record', 'small.jsonl', '--record-max-bytes', '2KiB'], io);
+    const exited = watching.then((code) => Promise.reject(new Error(`bulkhead runtime watch exited (${code}) before watching: ${stderr}`)));
+    exited.catch(() => undefined);
+    await Promise.race([waitFor(() => (stderr.includes('watching (') ? true : undefined), 'the watch to start', 90_000), exited]);
+    // A shell start is a few events of ~1 KiB each: the first exec passes the limit.
+    expect((await container!.exec(['sh', '-c', 'id'])).code).toBe(0);
+    await waitFor(() => (stderr.includes('recording stopped') ? true : undefined), 'the recording to stop');
+    // Still watching: the next shell raises its alert too.
+    expect((await container!.exec(['sh', '-c', 'echo still-watching'])).code).toBe(0);
+    await waitFor(() => alertFor(RULE.shell, (a) => a.output.includes('still-watching')), 'the alert after the limit');
+    expect(await stopWatch(), stderr).toBe(1);
+    expect(stderr.match(/recording stopped: small\.jsonl reached --record-max-bytes/g)).toHaveLength(1);
+    expect(stderr).toMatch(/recorded \d+ events \([^)]*\) to small\.jsonl, stopped at --record-max-bytes, \d+ not recorded, output /);
+    const text = readFileSync(path.join(dir, 'small.jsonl'), 'utf8');
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(2048);
+    expect(text === '' || text.endsWith('\n')).toBe(true);
+    for (const line of text.split('\n').filter(Boolean)) expect(JSON.parse(line)).toMatchObject({ source: 'syscall', container: { id: container!.id } });
+  }, 120_000);
 });

@@ -14,6 +14,6 @@ export { formatOutput } from './format.js';
 export { listFields } from './fields/registry.js';
 export type { Source } from './fields/types.js';
 export { defaultRuleFile, DEFAULT_RULES_NAME } from './default-rules.js';
-export { replay, readAuditLog, type ReplayOptions, type ReplayResult, type AuditLogResult, type ReadStats, type LineProblem } from './replay.js';
+export { replay, readAuditLog, replayInputVerdict, type ReplayInputVerdict, type ReplayOptions, type ReplayResult, type AuditLogResult, type ReadStats, type LineProblem } from './replay.js';
 export { auditEventsOf, toRuntimeEvents } from './event-schema.js';
 export { benchRuleEngine, generateEvents, type BenchResult } from './bench.js';

@@ -1,7 +1,9 @@
 /**
  * `bulkhead runtime replay events.jsonl`: re-run recorded events through a
  * rule set (tests, forensics), and read Kubernetes audit logs. Invalid lines
- * are counted and the first ones reported with their line numbers.
+ * are counted and the first ones reported with their line numbers;
+ * `replayInputVerdict` says what they mean for the command (an input with no
+ * valid event is an error, invalid lines are one when strict).
  */
 import { BulkheadError } from '../../core/errors.js';
 import type { K8sAuditEvent } from '../events.js';
@@ -60,6 +62,36 @@ export async function replay(stream: AsyncIterable<Buffer | string>, ruleSet: Ru
     }
   }
   return out;
+}
+
+export interface ReplayInputVerdict {
+  /** The input is unusable (no valid event), or has invalid lines under `strict`: exit 2. */
+  error?: BulkheadError;
+  /** Invalid lines were skipped: one line for stderr. */
+  warning?: string;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * What the read problems of a replay mean. `name` is how the user named the
+ * input (a path, or `<stdin>`); locations are `name:line`.
+ */
+export function replayInputVerdict(r: ReadStats & { events: number }, name: string, options: { strict?: boolean } = {}): ReplayInputVerdict {
+  const first = r.problems[0];
+  const hint = 'give JSON lines of runtime events (as bulkhead runtime watch --record writes them) or a Kubernetes audit log';
+  if (r.events === 0 && r.invalid === 0) {
+    return { error: new BulkheadError('EVENTS_INVALID', `no events in ${name}: the input is empty or only blank lines`, { where: name, hint }) };
+  }
+  if (r.invalid === 0) return {};
+  const why = first?.message ?? 'not a runtime event';
+  const where = first ? `${name}:${first.line}` : name;
+  const detail = `${plural(r.invalid, 'invalid line')} of ${r.lines}, the first: ${why}`;
+  if (r.events === 0) return { error: new BulkheadError('EVENTS_INVALID', `no valid events in ${name}: ${detail}`, { where, hint }) };
+  if (options.strict) {
+    return { error: new BulkheadError('EVENTS_INVALID', `${name} has ${plural(r.invalid, 'invalid line')} (--strict): the first: ${why}`, { where, hint: 'fix or remove the lines, or replay without --strict to skip them' }) };
+  }
+  return { warning: `${plural(r.invalid, 'invalid line')} of ${r.lines} in ${name} skipped, the first ${where}: ${why} (--strict makes this an error)` };
 }
 
 export interface AuditLogResult extends ReadStats {
