@@ -21,7 +21,7 @@ export interface FlagSpec {
   /** Placeholder in help output. */
   arg?: string;
   /** Flags shared by a group of commands. */
-  group: 'global' | 'scan' | 'image' | 'report' | 'cache' | 'db' | 'dockerfile' | 'registry' | 'k8s';
+  group: 'global' | 'scan' | 'image' | 'report' | 'cache' | 'db' | 'dockerfile' | 'registry' | 'k8s' | 'submit';
 }
 
 export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json', 'sarif', 'junit', 'markdown'] as const;
@@ -71,6 +71,14 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'password-stdin', type: 'boolean', group: 'registry', description: 'read the registry password from stdin (never from a flag)', default: false },
   { name: 'insecure-registry', type: 'list', arg: 'hosts', group: 'registry', description: 'host:port list allowed over plain HTTP (nothing falls back to HTTP silently)' },
   { name: 'ca-file', type: 'string', arg: 'pem', group: 'registry', description: 'extra CA certificates (PEM) trusted for registries, beside the system ones' },
+  {
+    name: 'server',
+    type: 'string',
+    arg: 'url',
+    group: 'submit',
+    description:
+      'run the scan on a Bulkhead server (it pulls the image with its own DB and credentials, and keeps the result); this command waits and reports it like a local scan; token from BULKHEAD_SERVER_TOKEN',
+  },
   { name: 'pss-level', type: 'string', arg: 'level', group: 'k8s', choices: ['privileged', 'baseline', 'restricted'], description: 'Pod Security Standards level for namespaces without enforce labels', default: 'restricted' },
   { name: 'pss-version', type: 'string', arg: 'v1.N|latest', group: 'k8s', description: 'Pod Security Standards version for namespaces without enforce-version labels', default: 'latest' },
   { name: 'k8s-version', type: 'string', arg: 'version', group: 'k8s', description: 'the cluster\'s Kubernetes version (else read from control-plane images or node objects)' },

@@ -32,6 +32,11 @@ import { registerKubernetes } from './k8s.js';
 import { registerShip } from './ship.js';
 import { registerRuntime } from './runtime.js';
 import { registerPlatform } from './platform.js';
+import { serverBase, submitScan, type SubmitRequest } from './submit.js';
+import { isLocalTarget } from '../server/targets.js';
+import { MAX_CONTENT as MAX_SUBMITTED_DOCUMENT } from '../server/routes/scans.js';
+import { parseRegistryReference } from '../artifact/image/registry.js';
+import { stat } from 'node:fs/promises';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -212,6 +217,26 @@ export async function runScan(
   }
 }
 
+/** `image --server` sends a registry reference (the server pulls it); `sbom --server` sends the document. */
+async function submitRequestFor(command: string, target: string, server: string, io: CliIO): Promise<SubmitRequest> {
+  const base = { server: serverBase(server).toString(), token: io.env.BULKHEAD_SERVER_TOKEN, timeoutMs: 0, log: (line: string) => io.stderr(`${line}\n`) };
+  if (command === 'image') {
+    if (isLocalTarget(target) || !parseRegistryReference(target)) {
+      throw new BulkheadError('USAGE', `--server scans registry images; ${target} is not a registry reference`, {
+        where: target,
+        hint: 'push the image first, or scan it here and send the SBOM: bulkhead image X -f cyclonedx -o sbom.json && bulkhead sbom sbom.json --server URL',
+      });
+    }
+    return { ...base, kind: 'image', target };
+  }
+  const file = path.resolve(io.cwd, target);
+  const { size } = await stat(file).catch(() => {
+    throw new BulkheadError('TARGET_NOT_FOUND', `cannot read ${target}`, { where: target });
+  });
+  if (size > MAX_SUBMITTED_DOCUMENT) throw new BulkheadError('LIMIT_EXCEEDED', `${target} is ${formatBytes(size)}, more than the server accepts (${formatBytes(MAX_SUBMITTED_DOCUMENT)})`, { where: target });
+  return { ...base, kind: 'sbom', target: path.basename(file), content: readFileSync(file, 'utf8') };
+}
+
 export function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
   const program = new Command('bulkhead')
     .description('Container security across the whole lifecycle: inventory, SBOMs, vulnerabilities, hardening.')
@@ -233,6 +258,11 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
     addFlags(cmd, ['global', 'scan', 'report', 'cache', 'db', ...groups]);
     cmd.action(async (target: string, _o: unknown, self: Command) => {
       const flags = resolveFlags(['global', 'scan', 'report', 'cache', 'db', ...groups], { ...given(program), ...given(self) }, io.env);
+      if (typeof flags.server === 'string') {
+        const request = await submitRequestFor(name, target, flags.server, io);
+        setCode(await runScan(io, flags, () => submitScan(request), false));
+        return;
+      }
       setCode(await runScan(io, flags, (o) => scan(target, o, flags), name !== 'dockerfile' && name !== 'secrets'));
     });
     program.addCommand(cmd);
@@ -242,12 +272,12 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
     'image',
     'ref',
     'scan a container image: docker-archive (plain or gzip), oci-archive, oci:<dir>[:tag], or a registry reference',
-    ['image', 'registry'],
+    ['image', 'registry', 'submit'],
     (t, o) => scanImage(t, o),
   );
   scanCommand('fs', 'dir', 'scan a project checkout: lock files, manifests and installed packages', [], (t, o) => scanDirectory(t, 'fs', o));
   scanCommand('rootfs', 'dir', 'scan an unpacked root filesystem as an image would be scanned', [], (t, o) => scanDirectory(t, 'rootfs', o));
-  scanCommand('sbom', 'file', 'use a CycloneDX or SPDX JSON document as the inventory', [], (t, o) => scanSbom(t, o));
+  scanCommand('sbom', 'file', 'use a CycloneDX or SPDX JSON document as the inventory', ['submit'], (t, o) => scanSbom(t, o));
   scanCommand('dockerfile', 'file', 'check a Dockerfile against the BH-DF checks (exact line ranges, inline suppressions)', ['dockerfile'], (t, o, f) =>
     scanDockerfileTarget(t, { ...o, ...(f['allowed-registries'] ? { allowedRegistries: f['allowed-registries'] as string[] } : {}) }),
   );

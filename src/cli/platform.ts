@@ -12,7 +12,9 @@ import { defaultDbDir } from '../vuln/db/index.js';
 import { loadAdmissionConfig, startAdmissionServer } from '../server/admission/index.js';
 import { scanImage } from '../pipeline/scan.js';
 import type { CliContext } from './context.js';
-import { untilSignal } from './registry-options.js';
+import { collect, readAllStdin, registryOptionsFrom, untilSignal } from './registry-options.js';
+import { resolveFlags } from './flags.js';
+import { loadPublicKeyFiles } from './keys.js';
 
 const count = (v: string, flag: string): number => {
   const n = Number(v);
@@ -21,9 +23,14 @@ const count = (v: string, flag: string): number => {
 };
 
 export function registerPlatform(ctx: CliContext): void {
-  const { program, io, setCode } = ctx;
+  const { program, io, setCode, given, addFlags } = ctx;
+  /** Registry flags (insecure hosts, CA file, credentials) and --verify-key for the image scans a server or worker runs. */
+  const imageAccess = async (self: Command, verifyKey: string[] | undefined) => ({
+    registry: await registryOptionsFrom(resolveFlags(['registry'], given(self), io.env), io.cwd, io.env, io.readStdin ?? readAllStdin),
+    ...(verifyKey?.length ? { verifyKeys: loadPublicKeyFiles(verifyKey, io.cwd) } : {}),
+  });
   program.addCommand(
-    new Command('server')
+    addFlags(new Command('server')
       .description('the HTTP API (OpenAPI at /openapi.json) and the dashboard: scans, inventory, findings, Kubernetes posture, runtime alerts, registries watched, rescans when the vulnerability DB changes')
       .option('--listen <addr>', 'host:port', '127.0.0.1:8080')
       .option('--database <url>', 'postgres://… for PostgreSQL (many servers and workers); default SQLite in --data-dir')
@@ -33,7 +40,9 @@ export function registerPlatform(ctx: CliContext): void {
       .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
       .option('--tls-key <file>', 'and this key (PEM)')
       .option('--allow-local-targets', 'accept oci:/docker-archive:/directory targets on this machine (demos, tests)')
-      .action(async (o: { listen: string; database?: string; dataDir?: string; dbDir?: string; workers: string; tlsCert?: string; tlsKey?: string; allowLocalTargets?: boolean }) => {
+      .option('--verify-key <file>', 'public key image signatures are verified against after each registry scan (repeatable); without it signatures are only counted', collect),
+      ['registry'])
+      .action(async (o: { listen: string; database?: string; dataDir?: string; dbDir?: string; workers: string; tlsCert?: string; tlsKey?: string; allowLocalTargets?: boolean; verifyKey?: string[] }, self: Command) => {
         const workers = count(o.workers, '--workers');
         if (!o.database && workers === 0) throw new BulkheadError('USAGE', 'with SQLite the server runs the scans itself: --workers must be at least 1', { hint: 'use --database postgres://… for separate workers' });
         if (!!o.tlsCert !== !!o.tlsKey) throw new BulkheadError('USAGE', '--tls-cert and --tls-key go together');
@@ -45,6 +54,7 @@ export function registerPlatform(ctx: CliContext): void {
           workers,
           allowLocalTargets: o.allowLocalTargets === true,
           ...(o.tlsCert && o.tlsKey ? { tls: { cert: path.resolve(io.cwd, o.tlsCert), key: path.resolve(io.cwd, o.tlsKey) } } : {}),
+          ...(await imageAccess(self, o.verifyKey)),
           onAdminToken: (token) => io.stderr(`initial admin token (shown once, store it): ${token}\n`),
           logger: true,
         });
@@ -55,13 +65,21 @@ export function registerPlatform(ctx: CliContext): void {
       }),
   );
   program.addCommand(
-    new Command('worker')
+    addFlags(new Command('worker')
       .description('take scan jobs from the PostgreSQL queue (run any number, on any machine)')
       .requiredOption('--database <url>', 'postgres://… shared with the server')
       .option('--db-dir <dir>', 'vulnerability database folder (default: <cache dir>/db)')
       .option('--concurrency <n>', 'jobs at once', '2')
-      .action(async (o: { database: string; dbDir?: string; concurrency: string }) => {
-        const worker = await runWorker({ database: o.database, dbDir: path.resolve(io.cwd, o.dbDir ?? defaultDbDir()), concurrency: Math.max(1, count(o.concurrency, '--concurrency')) });
+      .option('--verify-key <file>', 'public key image signatures are verified against after each registry scan (repeatable)', collect),
+      ['registry'])
+      .action(async (o: { database: string; dbDir?: string; concurrency: string; verifyKey?: string[] }, self: Command) => {
+        const worker = await runWorker({
+          database: o.database,
+          dbDir: path.resolve(io.cwd, o.dbDir ?? defaultDbDir()),
+          concurrency: Math.max(1, count(o.concurrency, '--concurrency')),
+          ...(await imageAccess(self, o.verifyKey)),
+          log: (msg, data) => io.stderr(`${JSON.stringify({ msg, ...data })}\n`),
+        });
         io.stderr('worker running; Ctrl-C to stop after the current jobs\n');
         await untilSignal();
         await worker.stop(true);

@@ -17,7 +17,6 @@ import {
   generateKeyPair,
   loadPolicy,
   loadPrivateKey,
-  loadPublicKey,
   parseImageReference,
   resolveImage,
   resolveKeyPassword,
@@ -31,14 +30,7 @@ import {
 import { resolveFlags } from './flags.js';
 import { collect, readAllStdin, registryOptionsFrom } from './registry-options.js';
 import type { CliContext } from './context.js';
-
-function readKeyFile(file: string, what: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new BulkheadError('KEY_INVALID', `cannot read the ${what} ${file}`, { where: file, hint: 'check the --key path' });
-  }
-}
+import { loadPublicKeyFiles, readKeyFile } from './keys.js';
 
 function parseAnnotations(list: string[] | undefined): Record<string, string> | undefined {
   if (!list?.length) return undefined;
@@ -68,7 +60,7 @@ export function registerShip(ctx: CliContext): void {
   };
   const publicKeys = (files: string[] | undefined): PublicKey[] => {
     if (!files?.length) throw new BulkheadError('USAGE', 'verification needs a public key', { hint: 'pass --key cosign.pub (repeatable)' });
-    return files.map((f) => loadPublicKey(readKeyFile(abs(f), 'public key'), { where: f }));
+    return loadPublicKeyFiles(files, io.cwd);
   };
 
   const key = new Command('key').description('manage signing keys');

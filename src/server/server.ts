@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { FastifyServerOptions } from 'fastify';
 import { BulkheadError } from '../core/errors.js';
 import type { RegistryOptions } from '../registry/index.js';
+import type { PublicKey } from '../sign/index.js';
 import { buildApp } from './app.js';
 import { newToken } from './auth.js';
 import type { ExecuteContext } from './jobs/execute.js';
@@ -35,7 +36,10 @@ export interface ServerOptions {
   rescanIntervalMs?: number;
   /** How often watched registries are considered for polling (default 30 s; 0 disables). */
   watchIntervalMs?: number;
+  /** For registry images scanned and watched: insecure hosts, CA file, default credentials. */
   registry?: RegistryOptions;
+  /** Public keys image signatures are verified against after each registry scan. */
+  verifyKeys?: readonly PublicKey[];
   /** pg-boss tuning (tests). */
   boss?: Partial<BossQueueOptions>;
   env?: NodeJS.ProcessEnv;
@@ -67,15 +71,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const metrics = createMetrics(true);
   const store = await openStore({ database: options.database, dataDir: options.dataDir, onError: () => metrics.dbErrors.inc() });
   const vuln = openVulnSource(options.dbDir);
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  const log = (msg: string, data?: Record<string, unknown>) => app?.log.info(data ?? {}, msg);
   const exec: ExecuteContext = {
     store,
     vuln,
     worker: `server-${hostname()}-${process.pid}`,
     onFinished: (outcome, ms) => metrics.jobDuration.observe({ outcome }, ms / 1000),
+    log,
+    ...(options.registry ? { registry: options.registry } : {}),
+    ...(options.verifyKeys ? { verifyKeys: options.verifyKeys } : {}),
   };
   const queue = makeQueue(store, exec, options);
   const timers: NodeJS.Timeout[] = [];
-  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
     let created: string | undefined;
     const wanted = options.adminToken ?? env.BULKHEAD_ADMIN_TOKEN;
@@ -88,7 +96,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const row = await store.admin.createToken('configured-admin', 'admin', wanted);
       await store.admin.audit(null, 'token.create-configured', row.id, { name: row.name });
     }
-    const log = (msg: string, data?: Record<string, unknown>) => app?.log.info(data ?? {}, msg);
     const rescanDeps = { store, vuln, notify: webhookNotifier(store, log), log };
     app = await buildApp(
       { store, queue, vuln, metrics, allowLocalTargets: options.allowLocalTargets, rescan: () => rescanAll(rescanDeps) },
@@ -144,6 +151,9 @@ export interface WorkerOptions {
   /** Worker name in scan rows (default host-pid). */
   name?: string;
   boss?: Partial<BossQueueOptions>;
+  registry?: RegistryOptions;
+  verifyKeys?: readonly PublicKey[];
+  log?: ExecuteContext['log'];
   /** Test hook, see ExecuteContext.beforeScan. */
   beforeScan?: (scanId: string) => Promise<void>;
   onFinished?: ExecuteContext['onFinished'];
@@ -162,6 +172,9 @@ export async function runWorker(options: WorkerOptions): Promise<RunningWorker> 
   const store = await openStore({ database: options.database, dataDir: '.', poolSize: 4 });
   const vuln = openVulnSource(options.dbDir);
   const ctx: ExecuteContext = { store, vuln, worker: options.name ?? `worker-${hostname()}-${process.pid}` };
+  if (options.registry) ctx.registry = options.registry;
+  if (options.verifyKeys) ctx.verifyKeys = options.verifyKeys;
+  if (options.log) ctx.log = options.log;
   if (options.beforeScan) ctx.beforeScan = options.beforeScan;
   if (options.onFinished) ctx.onFinished = options.onFinished;
   const queue = new BossQueue(ctx, { connectionString: options.database, ...options.boss });

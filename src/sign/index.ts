@@ -13,6 +13,7 @@ export { resolveKeyPassword } from './password.js';
 // Image signatures
 export { signImage, type SignOptions, type SignResult } from './sign-image.js';
 export { verifyImage, assertImageVerified } from './verify-image.js';
+export { signatureStatus, signedFlag, type SignatureStatus, type SignatureState } from './status.js';
 export type { VerifyResult, SignatureCheck, SignatureFailure, VerifyImageOptions, IdentityRequirement } from './verify-types.js';
 export { buildPayload, parsePayload, type SimpleSigningPayload } from './payload.js';
 export { resolveImage, parseImageReference, type ResolvedImage } from './reference.js';

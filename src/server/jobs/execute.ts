@@ -7,7 +7,11 @@ import type { ScanResult } from '../../core/types.js';
 import { scanImage, type ScanOptions } from '../../pipeline/scan.js';
 import { scanKubernetes } from '../../pipeline/scan-k8s.js';
 import { scanSbom } from '../../pipeline/scan-sbom.js';
+import { repositoryStore, type RegistryOptions } from '../../registry/index.js';
+import { parseImageReference, resolveImage, signatureStatus, type PublicKey, type SignatureStatus } from '../../sign/index.js';
 import type { Store } from '../store/index.js';
+import { imageDigestOf } from '../store/scans.js';
+import { isLocalTarget } from '../targets.js';
 import type { VulnSource } from './vulndb.js';
 
 export interface ExecuteContext {
@@ -16,6 +20,11 @@ export interface ExecuteContext {
   worker: string;
   /** Called with how the job ended (metrics). */
   onFinished?: (outcome: 'done' | 'failed' | 'duplicate', ms: number) => void;
+  /** Insecure hosts, CA file, default credentials for registry images; a watched registry's stored credentials take precedence for its host. */
+  registry?: RegistryOptions;
+  /** Keys image signatures are verified against after each registry scan; none: signatures are only counted. */
+  verifyKeys?: readonly PublicKey[];
+  log?: (msg: string, data?: Record<string, unknown>) => void;
   /** Test hook: runs after the scan is claimed, before it is scanned. */
   beforeScan?: (scanId: string) => Promise<void>;
 }
@@ -39,7 +48,17 @@ export async function executeScan(ctx: ExecuteContext, scanId: string): Promise<
     const options: ScanOptions = { cache: null };
     const matcher = ctx.vuln.matcher();
     if (matcher) options.matcher = matcher;
+    const remote = scan.kind === 'image' && !isLocalTarget(scan.target) ? parseImageReference(scan.target) : undefined;
+    if (remote) options.registry = await registryOptionsFor(ctx, remote.repository);
     const result = await runTarget(ctx, scan.kind, scan.target, scanId, options);
+    const digest = imageDigestOf(result);
+    if (remote && digest && options.registry) {
+      // Recorded before the scan is marked done, so a client that sees "done" sees the status too.
+      // A failed signature check (registry down) leaves the previous status: it is not "unsigned".
+      await checkSignature(ctx, remote.repository, remote.digest ?? remote.tag ?? 'latest', digest, options.registry)
+        .then((status) => ctx.store.scans.setSignature(digest, status))
+        .catch((err) => ctx.log?.('signature check failed', { scanId, target: scan.target, error: err instanceof BulkheadError ? err.describe() : (err as Error).message }));
+    }
     const ok = await ctx.store.scans.completeScan(scanId, result);
     ctx.onFinished?.(ok ? 'done' : 'duplicate', Date.now() - t0);
     return ok ? 'done' : 'duplicate';
@@ -49,6 +68,30 @@ export async function executeScan(ctx: ExecuteContext, scanId: string): Promise<
     ctx.onFinished?.(ok ? 'failed' : 'duplicate', Date.now() - t0);
     return ok ? 'failed' : 'duplicate';
   }
+}
+
+/** The server's registry options, with the stored credentials of a watched registry on the same host. */
+async function registryOptionsFor(ctx: ExecuteContext, repository: string): Promise<RegistryOptions> {
+  const host = repository.split('/')[0]!;
+  const watched = (await ctx.store.admin.listRegistries()).find((r) => r.host === host);
+  const creds = watched ? await ctx.store.admin.registryCredentials(watched.id) : null;
+  return { ...ctx.registry, ...(creds ? { username: creds.username, password: creds.password } : {}) };
+}
+
+/**
+ * Signatures are looked up for the digest the reference names (an index for
+ * multi-platform images, as cosign signs it) and, when that differs, for the
+ * platform manifest that was scanned; the better of the two is kept.
+ */
+async function checkSignature(ctx: ExecuteContext, repository: string, reference: string, scanned: string, registry: RegistryOptions): Promise<SignatureStatus> {
+  const store = repositoryStore(repository, registry);
+  const top = (await resolveImage(store, reference)).digest;
+  const keys = ctx.verifyKeys ?? [];
+  const first = await signatureStatus(store, top, keys);
+  if (top === scanned || first.state === 'verified') return first;
+  const second = await signatureStatus(store, scanned, keys);
+  const rank = { verified: 3, invalid: 2, unverified: 1, unsigned: 0 } as const;
+  return rank[second.state] > rank[first.state] ? second : first;
 }
 
 async function runTarget(ctx: ExecuteContext, kind: string, target: string, scanId: string, options: ScanOptions): Promise<ScanResult> {

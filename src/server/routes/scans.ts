@@ -1,17 +1,9 @@
-import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { BulkheadError } from '../../core/errors.js';
 import type { ScanKind } from '../store/index.js';
 import type { AppContext } from './context.js';
+import { isLocalTarget } from '../targets.js';
 import { errorSchema, idParam, paging, scanItemSchema } from './schemas.js';
-
-/** Targets that name something on the server's own disk or daemon rather than a registry. */
-export function isLocalTarget(target: string): boolean {
-  if (/^(oci|oci-archive|docker-archive|docker|podman|dir|file):/i.test(target)) return true;
-  if (/^[./~\\]/.test(target) || target.includes('..')) return true;
-  if (/\.(tar|tgz|tar\.gz)$/i.test(target)) return true;
-  return existsSync(target);
-}
 
 export const MAX_CONTENT = 32 * 1024 * 1024;
 

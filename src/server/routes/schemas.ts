@@ -40,7 +40,17 @@ export const imageItemProps = {
   lastScanId: nullableString,
   lastScannedAt: nullableString,
   summary: summarySchema,
-  signed: { type: ['boolean', 'null'] },
+  signed: { type: ['boolean', 'null'], description: 'true: a signature verified against the server keys; false: unsigned or invalid; null: not checked' },
+  signature: {
+    type: ['object', 'null'],
+    properties: {
+      state: { type: 'string', enum: ['verified', 'invalid', 'unsigned', 'unverified'] },
+      signatures: { type: 'integer' },
+      reason: { type: 'string' },
+      keys: { type: 'array', items: { type: 'string' } },
+      checkedAt: { type: 'string' },
+    },
+  },
 } as const;
 
 export const errorSchema = {

@@ -48,6 +48,12 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
     ],
   },
+  {
+    version: 2,
+    name: 'signature-state',
+    // verified | invalid | unsigned | unverified (signatures present, no key configured); `signed` stays 1 only for verified.
+    statements: [`ALTER TABLE signatures ADD COLUMN state TEXT`],
+  },
 ];
 
 /** Any constant: the advisory lock key migrations take on PostgreSQL. */

@@ -1,6 +1,7 @@
 /** Scans, their findings, images and inventories. */
 import { randomUUID } from 'node:crypto';
 import type { Finding, OSInfo, Package, ScanResult } from '../../core/types.js';
+import { signedFlag, type SignatureState, type SignatureStatus } from '../../sign/status.js';
 import type { Db, Param, Row } from './db.js';
 import { emptySummary, num, parseJson, scanItem, SEVERITY_RANK, str, summarize, summaryOf, type ScanItem, type ScanKind, type ScanStatus, type Summary } from './rows.js';
 
@@ -25,7 +26,18 @@ export interface ImageItem {
   lastScannedAt: string | null;
   summary: Summary;
   packages: number;
+  /** true: a signature verified against the server's keys; false: unsigned or invalid; null: not checked or not checkable. */
   signed: boolean | null;
+  /** The last signature check, when there was one. */
+  signature: ImageSignature | null;
+}
+
+export interface ImageSignature {
+  state: SignatureState;
+  signatures: number;
+  reason: string;
+  keys: string[];
+  checkedAt: string;
 }
 
 export interface FindingItem extends Finding {
@@ -231,7 +243,7 @@ export class ScanStore {
 
   async listImages(): Promise<ImageItem[]> {
     const rows = await this.db.query(
-      `SELECT i.*, s.n_critical, s.n_high, s.n_medium, s.n_low, s.n_unknown, s.n_fixable, s.n_total, g.signed
+      `SELECT i.*, s.n_critical, s.n_high, s.n_medium, s.n_low, s.n_unknown, s.n_fixable, s.n_total, g.signed, g.state AS signature_state, g.details AS signature_details, g.checked_at AS signature_checked_at
        FROM images i LEFT JOIN scans s ON s.id = i.last_scan_id LEFT JOIN signatures g ON g.digest = i.digest
        ORDER BY i.last_scanned_at DESC`,
     );
@@ -240,7 +252,7 @@ export class ScanStore {
 
   async getImage(digest: string): Promise<(ImageItem & { layers: unknown[] }) | null> {
     const rows = await this.db.query(
-      `SELECT i.*, s.n_critical, s.n_high, s.n_medium, s.n_low, s.n_unknown, s.n_fixable, s.n_total, g.signed
+      `SELECT i.*, s.n_critical, s.n_high, s.n_medium, s.n_low, s.n_unknown, s.n_fixable, s.n_total, g.signed, g.state AS signature_state, g.details AS signature_details, g.checked_at AS signature_checked_at
        FROM images i LEFT JOIN scans s ON s.id = i.last_scan_id LEFT JOIN signatures g ON g.digest = i.digest WHERE i.digest = ?`,
       [digest],
     );
@@ -279,11 +291,13 @@ export class ScanStore {
     return result ? { ...scanItem(r), result } : null;
   }
 
-  async setSignature(digest: string, signed: boolean, details?: unknown): Promise<void> {
+  /** Records the latest signature check of an image (one row per digest). */
+  async setSignature(digest: string, status: SignatureStatus): Promise<void> {
+    const details = { signatures: status.signatures, reason: status.reason, keys: status.keys };
     await this.db.exec(
-      `INSERT INTO signatures (digest, signed, checked_at, details) VALUES (?, ?, ?, ?)
-       ON CONFLICT (digest) DO UPDATE SET signed = excluded.signed, checked_at = excluded.checked_at, details = excluded.details`,
-      [digest, signed ? 1 : 0, now(), details === undefined ? null : JSON.stringify(details)],
+      `INSERT INTO signatures (digest, signed, state, checked_at, details) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (digest) DO UPDATE SET signed = excluded.signed, state = excluded.state, checked_at = excluded.checked_at, details = excluded.details`,
+      [digest, status.state === 'verified' ? 1 : 0, status.state, now(), JSON.stringify(details)],
     );
   }
 
@@ -344,6 +358,16 @@ function imageItem(r: Row): ImageItem {
     lastScannedAt: str(r.last_scanned_at),
     summary: r.n_total === null || r.n_total === undefined ? emptySummary() : summaryOf(r),
     packages: num(r.packages),
-    signed: r.signed === null || r.signed === undefined ? null : num(r.signed) === 1,
+    signed: typeof r.signature_state === 'string' ? signedFlag(r.signature_state as SignatureState) : null,
+    signature: imageSignature(r),
   };
+}
+
+const SIGNATURE_STATES: ReadonlySet<string> = new Set<SignatureState>(['verified', 'invalid', 'unsigned', 'unverified']);
+
+function imageSignature(r: Row): ImageSignature | null {
+  const state = str(r.signature_state);
+  if (!state || !SIGNATURE_STATES.has(state)) return null;
+  const d = parseJson<{ signatures?: number; reason?: string; keys?: string[] }>(r.signature_details, {});
+  return { state: state as SignatureState, signatures: d.signatures ?? 0, reason: d.reason ?? '', keys: d.keys ?? [], checkedAt: String(r.signature_checked_at) };
 }

@@ -49,6 +49,15 @@ export interface ImageItem {
   summary: SeveritySummary | null;
   packages: number;
   signed: boolean | null;
+  signature: ImageSignature | null;
+}
+
+export interface ImageSignature {
+  state: 'verified' | 'invalid' | 'unsigned' | 'unverified';
+  signatures: number;
+  reason: string;
+  keys: string[];
+  checkedAt: string;
 }
 
 export interface ImageLayer {

@@ -42,7 +42,7 @@ function ImageView({ d }: { d: Detail }) {
         <dd>{d.os ?? '—'}</dd>
         <dt>Signature</dt>
         <dd data-testid="signature">
-          <SignedBadge signed={d.signed} />
+          <SignedBadge signature={d.signature} /> {d.signature ? <span className="muted">{d.signature.reason}</span> : null}
         </dd>
         <dt>Findings (all kinds)</dt>
         <dd>

@@ -1,14 +1,28 @@
-import type { ImageItem, Page } from '../api/types.js';
+import type { ImageItem, ImageSignature, Page } from '../api/types.js';
 import { SeverityBar } from '../components/severity.js';
 import { EmptyState, ErrorState, Loading } from '../components/states.js';
 import { useApi } from '../components/useApi.js';
 import { dateTime, shortDigest } from '../lib/format.js';
 import { imageHref } from '../lib/route.js';
 
-export function SignedBadge({ signed }: { signed: boolean | null }) {
-  if (signed === true) return <span className="badge ok">✔ signed</span>;
-  if (signed === false) return <span className="badge bad">✘ unsigned</span>;
-  return <span className="badge muted">? not checked</span>;
+/** The last signature check: verified by a server key, invalid, unsigned, or signed but not checkable (no key configured). */
+export function SignedBadge({ signature }: { signature: ImageSignature | null }) {
+  const title = signature ? `${signature.reason} (checked ${dateTime(signature.checkedAt)})` : 'no signature check yet (local images are not checked)';
+  const [cls, text] =
+    signature?.state === 'verified'
+      ? ['ok', '✔ signed']
+      : signature?.state === 'invalid'
+        ? ['bad', '✘ invalid signature']
+        : signature?.state === 'unsigned'
+          ? ['bad', '✘ unsigned']
+          : signature?.state === 'unverified'
+            ? ['muted', `? ${signature.signatures} signature(s), no key`]
+            : ['muted', '? not checked'];
+  return (
+    <span className={`badge ${cls}`} title={title}>
+      {text}
+    </span>
+  );
 }
 
 export function Images() {
@@ -55,7 +69,7 @@ export function Images() {
                 <td data-testid="vuln-total">{i.summary?.total ?? 0}</td>
                 <td data-testid="pkg-count">{i.packages}</td>
                 <td>
-                  <SignedBadge signed={i.signed} />
+                  <SignedBadge signature={i.signature} />
                 </td>
                 <td>{dateTime(i.lastScannedAt)}</td>
               </tr>
