@@ -21,7 +21,7 @@ export interface FlagSpec {
   /** Placeholder in help output. */
   arg?: string;
   /** Flags shared by a group of commands. */
-  group: 'global' | 'scan' | 'image' | 'report' | 'cache' | 'db' | 'dockerfile' | 'registry' | 'k8s' | 'submit';
+  group: 'global' | 'scan' | 'image' | 'report' | 'cache' | 'db' | 'dockerfile' | 'registry' | 'k8s' | 'submit' | 'attest';
 }
 
 export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json', 'sarif', 'junit', 'markdown'] as const;
@@ -79,6 +79,15 @@ export const FLAGS: readonly FlagSpec[] = [
     description:
       'run the scan on a Bulkhead server (it pulls the image with its own DB and credentials, and keeps the result); this command waits and reports it like a local scan; token from BULKHEAD_SERVER_TOKEN',
   },
+  {
+    name: 'attest',
+    type: 'list',
+    arg: 'sbom,vuln',
+    group: 'attest',
+    description:
+      'after scanning a registry image, push signed in-toto attestations of the result to it (cosign layout, .att tag): sbom = the CycloneDX inventory, vuln = the reported vulnerabilities; needs --attest-key',
+  },
+  { name: 'attest-key', type: 'string', arg: 'file', group: 'attest', description: 'private key for --attest (cosign/sigstore encrypted or PEM); password from BULKHEAD_KEY_PASSWORD or COSIGN_PASSWORD' },
   { name: 'pss-level', type: 'string', arg: 'level', group: 'k8s', choices: ['privileged', 'baseline', 'restricted'], description: 'Pod Security Standards level for namespaces without enforce labels', default: 'restricted' },
   { name: 'pss-version', type: 'string', arg: 'v1.N|latest', group: 'k8s', description: 'Pod Security Standards version for namespaces without enforce-version labels', default: 'latest' },
   { name: 'k8s-version', type: 'string', arg: 'version', group: 'k8s', description: 'the cluster\'s Kubernetes version (else read from control-plane images or node objects)' },

@@ -33,6 +33,7 @@ import { registerShip } from './ship.js';
 import { registerRuntime } from './runtime.js';
 import { registerPlatform } from './platform.js';
 import { serverBase, submitScan, type SubmitRequest } from './submit.js';
+import { planAttestation, pushAttestations, type AttestContext } from './attest-scan.js';
 import { isLocalTarget } from '../server/targets.js';
 import { MAX_CONTENT as MAX_SUBMITTED_DOCUMENT } from '../server/routes/scans.js';
 import { parseRegistryReference } from '../artifact/image/registry.js';
@@ -144,6 +145,8 @@ export async function runScan(
   flags: FlagValues,
   scan: (options: ScanOptions) => Promise<ScanResult>,
   needsDb = true,
+  /** Runs on the reported result before --fail-on decides (image --attest). */
+  after?: (result: ScanResult, ctx: AttestContext) => Promise<void>,
 ): Promise<number> {
   const quiet = flags.quiet === true;
   const color = flags['no-color'] !== true && io.isTTY && !flags.output;
@@ -206,6 +209,13 @@ export async function runScan(
           : `scanned ${result.target.name}: ${result.packages.length} packages, ${s.layersRead} layers read, ${s.layersFromCache} from cache, ${formatBytes(s.bytesRead)} in ${(s.durationMs / 1000).toFixed(2)}s${warnings ? `, ${warnings} notices` : ''}\n`,
       );
     }
+    if (after) {
+      const status = db?.status();
+      await after(result, {
+        ...(options.registry ? { registry: options.registry } : {}),
+        ...(status ? { db: { uri: status.source ?? 'osv', version: status.updatedAt ?? 'unknown' } } : {}),
+      });
+    }
     const failOn = flags['fail-on'] as Severity | undefined;
     if (failOn && result.findings.some((f) => !f.suppressedBy && severityRank(f.severity) <= severityRank(failOn))) {
       return Number(flags['exit-code'] ?? ExitCode.findings);
@@ -258,12 +268,18 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
     addFlags(cmd, ['global', 'scan', 'report', 'cache', 'db', ...groups]);
     cmd.action(async (target: string, _o: unknown, self: Command) => {
       const flags = resolveFlags(['global', 'scan', 'report', 'cache', 'db', ...groups], { ...given(program), ...given(self) }, io.env);
+      const plan = name === 'image' ? await planAttestation(target, flags, io.cwd, io.env) : undefined;
+      const after = plan
+        ? async (result: ScanResult, ctx: AttestContext) => {
+            for (const line of await pushAttestations(plan, result, ctx)) if (flags.quiet !== true) io.stderr(`${line}\n`);
+          }
+        : undefined;
       if (typeof flags.server === 'string') {
         const request = await submitRequestFor(name, target, flags.server, io);
-        setCode(await runScan(io, flags, () => submitScan(request), false));
+        setCode(await runScan(io, flags, () => submitScan(request), false, after));
         return;
       }
-      setCode(await runScan(io, flags, (o) => scan(target, o, flags), name !== 'dockerfile' && name !== 'secrets'));
+      setCode(await runScan(io, flags, (o) => scan(target, o, flags), name !== 'dockerfile' && name !== 'secrets', after));
     });
     program.addCommand(cmd);
   };
@@ -272,7 +288,7 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
     'image',
     'ref',
     'scan a container image: docker-archive (plain or gzip), oci-archive, oci:<dir>[:tag], or a registry reference',
-    ['image', 'registry', 'submit'],
+    ['image', 'registry', 'submit', 'attest'],
     (t, o) => scanImage(t, o),
   );
   scanCommand('fs', 'dir', 'scan a project checkout: lock files, manifests and installed packages', [], (t, o) => scanDirectory(t, 'fs', o));

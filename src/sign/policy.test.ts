@@ -75,6 +75,12 @@ describe('loading policies', () => {
     });
   }
 
+  it('maxCounts may name only some severities', () => {
+    const text = `version: 1\nrules:\n  - repositories: ["a"]\n    attestations:\n      - type: vuln\n        keys:\n          - pem: |\n${release.publicKeyPem.trim().split('\n').map((l) => `              ${l}`).join('\n')}\n        conditions: {maxCounts: {low: 0}}\n`;
+    const policy = parsePolicy(text, { source: 'p.yaml' });
+    expect(policy.rules[0]!.attestations[0]!.conditions).toEqual({ maxCounts: { low: 0 } });
+  });
+
   it('conditions are only for vuln attestations', () => {
     const text = `version: 1\nrules:\n  - repositories: ["a"]\n    attestations:\n      - type: cyclonedx\n        keys:\n          - pem: |\n${release.publicKeyPem.trim().split('\n').map((l) => `              ${l}`).join('\n')}\n        conditions: {maxSeverity: high}\n`;
     expect(() => parsePolicy(text, { source: 'p.yaml' })).toThrow(/only defined for vuln/);

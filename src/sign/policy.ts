@@ -22,7 +22,7 @@ const severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 const conditions = z
   .object({
     maxSeverity: severity.optional(),
-    maxCounts: z.record(z.enum(['critical', 'high', 'medium', 'low', 'info', 'unknown']), z.number().int().nonnegative()).optional(),
+    maxCounts: z.partialRecord(z.enum(['critical', 'high', 'medium', 'low', 'info', 'unknown']), z.number().int().nonnegative()).optional(),
     maxAge: z.string().refine((s) => parseDuration(s) !== undefined, 'must be a duration like 36h or 7d').optional(),
   })
   .strict();
