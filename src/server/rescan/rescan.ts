@@ -90,7 +90,8 @@ export async function rescanIfDbChanged(deps: RescanDeps): Promise<RescanOutcome
   if (!version) return null;
   const seen = await deps.store.admin.getMeta(VULNDB_META_KEY);
   if (seen === version) return null;
-  await deps.store.admin.setMeta(VULNDB_META_KEY, version);
+  // Several servers on one PostgreSQL see the change together: only the one whose swap succeeds rescans.
+  if (!(await deps.store.admin.swapMeta(VULNDB_META_KEY, seen, version))) return null;
   if (seen === null) return null;
   deps.log?.('vulnerability database changed: rescanning stored images', { from: seen, to: version });
   return rescanAll(deps);

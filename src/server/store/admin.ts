@@ -213,6 +213,19 @@ export class AdminStore {
     return str((await this.db.query('SELECT value FROM meta WHERE key = ?', [key]))[0]?.value);
   }
 
+  /**
+   * Compare-and-set: stores `next` only if the value is still `expected`
+   * (null: absent). True for the one caller that changed it, so several
+   * servers seeing the same change act on it once.
+   */
+  async swapMeta(key: string, expected: string | null, next: string): Promise<boolean> {
+    const changed =
+      expected === null
+        ? await this.db.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [key, next])
+        : await this.db.exec('UPDATE meta SET value = ? WHERE key = ? AND value = ?', [next, key, expected]);
+    return changed === 1;
+  }
+
   async setMeta(key: string, value: string): Promise<void> {
     await this.db.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
   }

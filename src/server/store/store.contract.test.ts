@@ -173,6 +173,13 @@ describe.each(backends)('store on $name', (backend) => {
     await store.admin.setMeta('k', 'v1');
     await store.admin.setMeta('k', 'v2');
     expect(await store.admin.getMeta('k')).toBe('v2');
+    // Compare-and-set: of callers racing on the same change, exactly one wins.
+    const racing = await Promise.all([1, 2, 3, 4].map(() => store.admin.swapMeta('k', 'v2', 'v3')));
+    expect(racing.filter(Boolean)).toHaveLength(1);
+    expect(await store.admin.swapMeta('k', 'v2', 'v4')).toBe(false);
+    expect(await store.admin.getMeta('k')).toBe('v3');
+    const first = await Promise.all([1, 2, 3].map(() => store.admin.swapMeta('fresh', null, 'a')));
+    expect(first.filter(Boolean)).toHaveLength(1);
   });
 
   it('a failing transaction leaves nothing behind', async () => {
