@@ -87,7 +87,9 @@ export async function benchSensorSection(execs = 20_000): Promise<Record<string,
     sensorEvents: r.metrics.events,
     baselineExecsPerSecond: Math.round(r.baseline.execsPerSecond),
     tracedExecsPerSecond: Math.round(r.traced.execsPerSecond),
+    rounds: r.rounds,
     slowdownPercent: +r.slowdownPercent.toFixed(1),
+    slowdownPercentPerRound: r.slowdownPercentPerRound.map((x) => +x.toFixed(1)),
     sensorStartMs: Math.round(r.sensorStartMs),
   };
 }

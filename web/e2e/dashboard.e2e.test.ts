@@ -10,7 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasShared, SHARED_OCI } from '../../test/helpers/shared-fixtures.js';
 import { importDb } from '../../src/vuln/db/index.js';
-import type { ImageDetail, ImageItem, KubernetesView, Overview, Page as ApiPage, RegistryWatch, RuntimeAlert } from '../src/api/types.js';
+import type { FindingItem, ImageDetail, ImageItem, KubernetesView, Overview, Page as ApiPage, RegistryWatch, RuntimeAlert, ScanItem } from '../src/api/types.js';
 import {
   apiClient,
   buildDashboard,
@@ -29,6 +29,9 @@ const server = await loadServer();
 if ('missing' in server) console.warn(`dashboard e2e skipped: ${server.missing} (the real server is required; no fake API is used)`);
 if (!hasShared) console.warn(`dashboard e2e: shared fixtures missing at ${SHARED_OCI}; only the example image is scanned`);
 
+/** An image that does not exist: its scan must fail, and the scans page must show why. */
+const MISSING_TARGET = `oci:${path.join(repoRoot, 'web/e2e/testdata/no-such-layout')}:missing`;
+
 const TARGETS = [
   ...(hasShared ? ['app-node', 'app-python', 'debian-bookworm'].map((t) => `oci:${SHARED_OCI}:${t}`) : []),
   `oci:${path.join(repoRoot, 'examples/image')}:example`,
@@ -42,6 +45,7 @@ describe.skipIf('missing' in server)('dashboard end to end (real server, real Ch
   let page: Page;
   let api: ReturnType<typeof apiClient>;
   const pageErrors: string[] = [];
+  let failedScanId = '';
 
   beforeAll(async () => {
     if ('missing' in server) return;
@@ -61,6 +65,9 @@ describe.skipIf('missing' in server)('dashboard end to end (real server, real Ch
     ]);
     const finished = await Promise.all(submitted.map((s) => waitForScan(api, s.id, 150_000)));
     finished.forEach((f, i) => expect(f, `scan of ${TARGETS[i] ?? 'cluster.yaml'}: ${f.error ?? ''}`).toMatchObject({ status: 'done' }));
+    const missing = await api.post<{ id: string }>('/scans', { target: MISSING_TARGET, kind: 'image' });
+    failedScanId = missing.id;
+    expect(await waitForScan(api, missing.id, 60_000)).toMatchObject({ status: 'failed' });
     // Runtime alerts through the real API so the timeline has something to draw.
     const now = Date.now();
     await api.post('/runtime/alerts', [
@@ -221,6 +228,175 @@ describe.skipIf('missing' in server)('dashboard end to end (real server, real Ch
     else expect(await page.getByTestId('registries-table').locator('tbody tr').count()).toBe(items.length);
     await shot('06-registries');
   });
+
+  /** Waits until a paged list shows the answer to exactly this API path (not the previous page's). */
+  async function waitForList(testid: string, apiPath: string) {
+    await page.locator(`[data-testid="${testid}"][data-path="${apiPath}"][aria-busy="false"]`).waitFor({ timeout: 20_000 });
+  }
+  async function rowIds(attr: string): Promise<string[]> {
+    return page.locator(`tbody tr[${attr}]`).evaluateAll((rows, a) => rows.map((r) => r.getAttribute(a) ?? ''), attr);
+  }
+
+  it('scans: every submitted scan with its status, the failed one with its error', async () => {
+    await go('#/scans', 'Scans');
+    await expectNoErrorState();
+    const apiPath = '/scans?limit=25&offset=0';
+    await waitForList('scans-results', apiPath);
+    const { items, total } = await api.get<ApiPage<ScanItem>>(apiPath);
+    expect(total).toBe(TARGETS.length + 2);
+    expect(await rowIds('data-scan-id')).toEqual(items.map((s) => s.id));
+    for (const s of items) expect(await page.locator(`tr[data-scan-id="${s.id}"]`).getAttribute('data-status'), s.target).toBe(s.status);
+    expect(await page.getByTestId('page-range').innerText()).toBe(`1–${items.length} of ${total} · page 1 of 1`);
+    const failed = items.find((s) => s.id === failedScanId);
+    expect(failed?.status).toBe('failed');
+    expect(failed?.error).toBeTruthy();
+    const row = page.locator(`tr[data-scan-id="${failedScanId}"]`);
+    expect(await row.locator('.badge').innerText()).toContain('failed');
+    expect(await row.getByTestId('scan-error').innerText()).toBe(failed!.error!.trim());
+    expect(await row.innerText()).toContain(MISSING_TARGET);
+    // Done image scans link to their image, with the API's finding total.
+    for (const s of items.filter((x) => x.status === 'done' && x.imageDigest)) {
+      const r = page.locator(`tr[data-scan-id="${s.id}"]`);
+      expect(await r.locator(`a[href="#/images/${encodeURIComponent(s.imageDigest!)}"]`).count()).toBe(1);
+      expect(await r.getByTestId('scan-summary').getAttribute('data-total')).toBe(String(s.summary?.total ?? ''));
+    }
+    expect(await page.getByTestId('updated-ago').innerText()).toMatch(/^updated (just now|\d+s ago)$/);
+    await shot('07-scans');
+    // The status filter lives in the URL and narrows the list to the API's answer.
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('failed');
+    await waitForList('scans-results', '/scans?status=failed&limit=25&offset=0');
+    expect(page.url()).toContain('#/scans?status=failed');
+    expect(await rowIds('data-scan-id')).toEqual((await api.get<ApiPage<ScanItem>>('/scans?status=failed&limit=25&offset=0')).items.map((s) => s.id));
+    await shot('08-scans-failed');
+  });
+
+  it('scans: paging moves through pages and each page holds the API page', async () => {
+    await page.evaluate(() => (location.hash = '#/scans?size=2'));
+    const { total } = await api.get<ApiPage<ScanItem>>('/scans?limit=1');
+    const pages = Math.ceil((total ?? 0) / 2);
+    expect(pages).toBeGreaterThan(1);
+    for (let p = 1; p <= pages; p++) {
+      const apiPath = `/scans?limit=2&offset=${(p - 1) * 2}`;
+      await waitForList('scans-results', apiPath);
+      expect(await rowIds('data-scan-id'), `page ${p}`).toEqual((await api.get<ApiPage<ScanItem>>(apiPath)).items.map((s) => s.id));
+      expect(await page.getByTestId('page-range').innerText()).toContain(`of ${total} · page ${p} of ${pages}`);
+      const next = page.getByRole('button', { name: 'Next →' });
+      if (p < pages) await next.click();
+      else expect(await next.isDisabled()).toBe(true);
+    }
+    await page.getByRole('button', { name: '← Previous' }).click();
+    await waitForList('scans-results', `/scans?limit=2&offset=${(pages - 2) * 2}`);
+    expect(page.url()).toContain(`page=${pages - 1}`);
+  });
+
+  it('images: paged in the browser when the API returns them all', async () => {
+    await page.evaluate(() => (location.hash = '#/images?size=2'));
+    await page.getByRole('heading', { level: 1, name: 'Images' }).waitFor();
+    const { items } = await api.get<ApiPage<ImageItem>>('/images');
+    const pages = Math.ceil(items.length / 2);
+    for (let p = 1; p <= pages; p++) {
+      await page.getByTestId('page-range').filter({ hasText: `page ${p} of ${pages}` }).waitFor();
+      expect(await rowIds('data-digest'), `page ${p}`).toEqual(items.slice((p - 1) * 2, p * 2).map((i) => i.digest));
+      if (p < pages) await page.getByRole('button', { name: 'Next →' }).click();
+    }
+    await expectNoErrorState();
+  });
+
+  it('findings: the severity filter shows exactly the API count, pages match, rows expand', async () => {
+    await go('#/findings', 'Findings');
+    await expectNoErrorState();
+    await waitForList('findings-results', '/findings?limit=25&offset=0');
+    const all = await api.get<ApiPage<FindingItem>>('/findings?limit=1');
+    expect(await page.getByTestId('page-range').innerText()).toContain(`of ${all.total}`);
+    // The severity with the most findings, so that paging has somewhere to go.
+    const counts = await Promise.all(
+      (['critical', 'high', 'medium', 'low', 'unknown'] as const).map(async (sev) => [sev, (await api.get<ApiPage<FindingItem>>(`/findings?severity=${sev}&limit=1`)).total ?? 0] as const),
+    );
+    const [sev, count] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+    expect(count).toBeGreaterThan(0);
+    await page.getByRole('combobox', { name: 'Severity' }).selectOption(sev);
+    await waitForList('findings-results', `/findings?severity=${sev}&limit=25&offset=0`);
+    expect(page.url()).toContain(`#/findings?severity=${sev}`);
+    expect(await page.getByTestId('page-range').innerText()).toContain(`of ${count}`);
+    expect(await page.getByTestId('findings-table').locator('tbody tr.finding-row').count()).toBe(Math.min(25, count));
+    const first = await api.get<ApiPage<FindingItem>>(`/findings?severity=${sev}&limit=25&offset=0`);
+    expect(first.total).toBe(count);
+    expect(first.items.every((f) => f.severity === sev)).toBe(true);
+    expect(await rowIds('data-finding-id')).toEqual(first.items.map((f) => f.id));
+    await shot('09-findings-filtered');
+
+    // Page size 10 and through the pages (the first few), each equal to the API's page.
+    await page.getByRole('combobox', { name: 'Per page' }).selectOption('10');
+    const pages = Math.ceil(count / 10);
+    for (let p = 1; p <= Math.min(pages, 4); p++) {
+      const apiPath = `/findings?severity=${sev}&limit=10&offset=${(p - 1) * 10}`;
+      await waitForList('findings-results', apiPath);
+      expect(await rowIds('data-finding-id'), `page ${p}`).toEqual((await api.get<ApiPage<FindingItem>>(apiPath)).items.map((f) => f.id));
+      if (p < Math.min(pages, 4)) await page.getByRole('button', { name: 'Next →' }).click();
+    }
+
+    // A linked view opens as it was: the URL carries filter, page and size.
+    const linkPage = Math.min(pages, 2);
+    await page.goto(`${base}/#/findings?severity=${sev}&page=${linkPage}&size=10`);
+    const linkPath = `/findings?severity=${sev}&limit=10&offset=${(linkPage - 1) * 10}`;
+    await waitForList('findings-results', linkPath);
+    const linked = await api.get<ApiPage<FindingItem>>(linkPath);
+    expect(await rowIds('data-finding-id')).toEqual(linked.items.map((f) => f.id));
+    expect(await page.getByRole('combobox', { name: 'Severity' }).inputValue()).toBe(sev);
+
+    // Expanding a row shows its id, package and fix, location and references.
+    const f = linked.items[0]!;
+    await page.locator('tr.finding-row').first().getByRole('button').click();
+    const detail = page.getByTestId('finding-detail');
+    await detail.waitFor();
+    const text = await detail.innerText();
+    expect(text).toContain(f.id);
+    expect(text).toContain(f.title);
+    if (f.package?.name) expect(await detail.getByTestId('detail-package').innerText()).toContain(`${f.package.name}@`);
+    if (f.fixedVersion) expect(text).toContain(`→ ${f.fixedVersion}`);
+    for (const r of f.references.filter((x) => /^https?:\/\//.test(x)).slice(0, 3)) expect(await detail.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toContain(new URL(r).href);
+    expect(await page.locator('tr.finding-row').first().getByRole('button').getAttribute('aria-expanded')).toBe('true');
+    await expectNoErrorState();
+    await shot('10-finding-expanded');
+
+    // A fixable vulnerability writes package@installed → fixed in its details.
+    const vulnPath = '/findings?fixable=true&kind=vulnerability&limit=25&offset=0';
+    const vulns = await api.get<ApiPage<FindingItem>>(vulnPath);
+    expect(vulns.items.length).toBeGreaterThan(0);
+    await page.evaluate(() => (location.hash = '#/findings?kind=vulnerability&fixable=true'));
+    await waitForList('findings-results', vulnPath);
+    expect(await page.getByRole('checkbox', { name: 'Only fixable' }).isChecked()).toBe(true);
+    expect(await page.getByTestId('page-range').innerText()).toContain(`of ${vulns.total}`);
+    const v = vulns.items[0]!;
+    await page.locator('tr.finding-row').first().getByRole('button').click();
+    expect(await page.getByTestId('detail-package').innerText()).toBe(`${v.package!.name}@${v.installedVersion ?? v.package!.version} → ${v.fixedVersion}`);
+  });
+
+  it('live refresh: a scan submitted while the scans page is open appears and finishes without a reload', async () => {
+    await go('#/scans', 'Scans');
+    await waitForList('scans-results', '/scans?limit=25&offset=0');
+    // A marker on the window object survives only if the page is not reloaded.
+    await page.evaluate(() => ((window as unknown as { e2eNoReload: boolean }).e2eNoReload = true));
+    const target = TARGETS[TARGETS.length - 1]!;
+    const { id } = await api.post<{ id: string }>('/scans', { target, kind: 'image' });
+    const row = page.locator(`tr[data-scan-id="${id}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    await page.locator(`tr[data-scan-id="${id}"][data-status="done"]`).waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(() => (window as unknown as { e2eNoReload?: boolean }).e2eNoReload)).toBe(true);
+    expect(await row.innerText()).toContain(target);
+    await shot('11-scans-live');
+
+    // Pause, submit, resume: resuming fetches at once and the new scan shows up.
+    await page.getByRole('button', { name: 'Pause auto-refresh' }).click();
+    expect(await page.getByTestId('livebar').innerText()).toContain('auto-refresh paused');
+    expect(await page.getByRole('button', { name: 'Resume auto-refresh' }).getAttribute('aria-pressed')).toBe('true');
+    const second = await api.post<{ id: string }>('/scans', { target, kind: 'image' });
+    await waitForScan(api, second.id, 60_000);
+    await page.getByRole('button', { name: 'Resume auto-refresh' }).click();
+    await page.locator(`tr[data-scan-id="${second.id}"][data-status="done"]`).waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => (window as unknown as { e2eNoReload?: boolean }).e2eNoReload)).toBe(true);
+    await expectNoErrorState();
+  }, 120_000);
 
   it('threw no script errors and met no server errors', () => {
     expect(pageErrors).toEqual([]);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { getToken, onUnauthorized, setToken } from './api/client.js';
 import { parseRoute, type Route } from './lib/route.js';
+import { Findings } from './pages/Findings.js';
 import { ImageDetail } from './pages/ImageDetail.js';
 import { Images } from './pages/Images.js';
 import { Kubernetes } from './pages/Kubernetes.js';
@@ -8,10 +9,13 @@ import { Login } from './pages/Login.js';
 import { Overview } from './pages/Overview.js';
 import { Registries } from './pages/Registries.js';
 import { Runtime } from './pages/Runtime.js';
+import { Scans } from './pages/Scans.js';
 
 const NAV: Array<[string, string, Route['page'][]]> = [
   ['#/overview', 'Overview', ['overview']],
   ['#/images', 'Images', ['images', 'image']],
+  ['#/scans', 'Scans', ['scans']],
+  ['#/findings', 'Findings', ['findings']],
   ['#/kubernetes', 'Kubernetes', ['kubernetes']],
   ['#/runtime', 'Runtime', ['runtime']],
   ['#/registries', 'Registries', ['registries']],
@@ -31,6 +35,8 @@ export function App() {
   const [authed, setAuthed] = useState(() => getToken() !== null);
   const [reason, setReason] = useState<string | undefined>();
   const route = useRoute();
+  // Focus moves to <main> when the page changes, not when a filter or page number in the query does.
+  const pageKey = route.page === 'image' ? `image:${route.digest}` : route.page === 'not-found' ? `nf:${route.path}` : route.page;
   useEffect(
     () =>
       onUnauthorized(() => {
@@ -43,7 +49,7 @@ export function App() {
   useEffect(() => {
     const main = document.getElementById('main');
     main?.focus();
-  }, [route]);
+  }, [pageKey]);
   if (!authed) return <Login reason={reason} onLogin={() => setAuthed(true)} />;
   return (
     <>
@@ -87,7 +93,11 @@ function RoutePage({ route }: { route: Route }) {
     case 'overview':
       return <Overview />;
     case 'images':
-      return <Images />;
+      return <Images query={route.query} />;
+    case 'scans':
+      return <Scans query={route.query} />;
+    case 'findings':
+      return <Findings query={route.query} />;
     case 'image':
       return <ImageDetail key={route.digest} digest={route.digest} />;
     case 'kubernetes':

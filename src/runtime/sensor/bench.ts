@@ -1,7 +1,7 @@
 /**
  * Sensor benchmark (not a test; bench/ calls it): N execs of /bin/true from
- * a few parallel shell loops, once without tracing and once with the sensor
- * running, then compares execs issued with exec events received, and reports
+ * a few parallel shell loops, in rounds that alternate an untraced pass with a
+ * pass while the sensor runs, then compares execs issued with exec events received, and reports
  * lost records and the slowdown. Each exec carries a unique marker argument,
  * so the count ignores everything else the machine does.
  */
@@ -17,6 +17,8 @@ export interface SensorBenchOptions {
   spawners?: number;
   /** Program to exec (default /bin/true). */
   binary?: string;
+  /** Untraced/traced pairs the execs are split into (default 3). */
+  rounds?: number;
   /** Extra sensor options (program options, setup). */
   sensor?: Omit<SensorOptions, 'onEvent'>;
 }
@@ -30,8 +32,10 @@ export interface SensorBenchResult {
   received: number;
   /** Fraction of issued execs seen (1 = all). */
   receivedRatio: number;
-  /** Throughput lost to tracing, in percent of the baseline. */
+  rounds: number;
+  /** Throughput lost to tracing, in percent of the untraced pass of the same round: the median over rounds. */
   slowdownPercent: number;
+  slowdownPercentPerRound: number[];
   sensorStartMs: number;
   /** All events the sensor delivered meanwhile (the benchmark's and the machine's). */
   metrics: SensorMetrics;
@@ -59,35 +63,61 @@ export async function runSensorBench(options: SensorBenchOptions = {}): Promise<
   const execs = options.execs ?? 20_000;
   const spawners = options.spawners ?? 4;
   const binary = options.binary ?? '/bin/true';
-  const baselineSeconds = await execLoop(binary, `bh-bench-warmup-${randomBytes(4).toString('hex')}`, execs, spawners);
+  const rounds = Math.max(1, options.rounds ?? 3);
+  const perRound = Math.ceil(execs / rounds);
+  // Warm-up: page cache and fork paths, not counted.
+  await execLoop(binary, `bh-bench-warmup-${randomBytes(4).toString('hex')}`, Math.min(perRound, 2000), spawners);
 
   const marker = `bh-bench-${randomBytes(6).toString('hex')}`;
   let received = 0;
   const onEvent = (e: SyscallEvent) => {
     if (e.type === 'execve' && e.proc.args?.[0] === marker) received++;
   };
-  const t0 = performance.now();
-  const sensor = await Sensor.start({ containers: false, ...options.sensor, onEvent });
-  const sensorStartMs = performance.now() - t0;
-  let tracedSeconds: number;
-  let metrics: SensorMetrics;
-  try {
-    tracedSeconds = await execLoop(binary, marker, execs, spawners);
-  } finally {
-    // stop() lets bpftrace drain its buffers and delivers every event before it returns.
-    metrics = await sensor.stop();
+  // Untraced and traced passes alternate, so load from other work on the machine falls on both sides alike.
+  const pairs: Array<{ baseline: number; traced: number }> = [];
+  let baselineSeconds = 0;
+  let tracedSeconds = 0;
+  let sensorStartMs = 0;
+  const metrics: SensorMetrics[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const n = Math.min(perRound, execs - r * perRound);
+    if (n <= 0) break;
+    const untraced = await execLoop(binary, `bh-bench-untraced-${randomBytes(4).toString('hex')}`, n, spawners);
+    const t0 = performance.now();
+    const sensor = await Sensor.start({ containers: false, ...options.sensor, onEvent });
+    sensorStartMs = Math.max(sensorStartMs, performance.now() - t0);
+    let traced: number;
+    try {
+      traced = await execLoop(binary, marker, n, spawners);
+    } finally {
+      // stop() lets bpftrace drain its buffers and delivers every event before it returns.
+      metrics.push(await sensor.stop());
+    }
+    baselineSeconds += untraced;
+    tracedSeconds += traced;
+    pairs.push({ baseline: n / untraced, traced: n / traced });
   }
-  const baseline = { seconds: baselineSeconds, execsPerSecond: execs / baselineSeconds };
-  const traced = { seconds: tracedSeconds, execsPerSecond: execs / tracedSeconds };
+  const slowdowns = pairs.map((p) => (1 - p.traced / p.baseline) * 100).sort((a, b) => a - b);
   return {
     execs,
     spawners,
-    baseline,
-    traced,
+    rounds: pairs.length,
+    baseline: { seconds: baselineSeconds, execsPerSecond: execs / baselineSeconds },
+    traced: { seconds: tracedSeconds, execsPerSecond: execs / tracedSeconds },
     received,
     receivedRatio: received / execs,
-    slowdownPercent: (1 - traced.execsPerSecond / baseline.execsPerSecond) * 100,
+    slowdownPercent: slowdowns[Math.floor(slowdowns.length / 2)]!,
+    slowdownPercentPerRound: slowdowns,
     sensorStartMs,
-    metrics,
+    metrics: sumMetrics(metrics),
   };
+}
+
+/** The counters of several sensor runs added up. */
+function sumMetrics(all: readonly SensorMetrics[]): SensorMetrics {
+  const out = { ...all[0]! } as Record<string, unknown>;
+  for (const m of all.slice(1)) {
+    for (const [k, v] of Object.entries(m)) if (typeof v === 'number' && typeof out[k] === 'number') out[k] = (out[k] as number) + v;
+  }
+  return out as unknown as SensorMetrics;
 }

@@ -118,3 +118,6 @@ export interface Page<T> {
   items: T[];
   total?: number;
 }
+
+/** One row of GET /findings: a finding of the latest scan of some target, with that scan. */
+export type FindingItem = Finding & { scanId: string; target: string };

@@ -4,19 +4,22 @@ import type { ImageDetail as Detail } from '../api/types.js';
 import { FixabilityChart } from '../components/charts.js';
 import { SeverityBadge, SeverityBar } from '../components/severity.js';
 import { ErrorState, Loading } from '../components/states.js';
-import { useApi } from '../components/useApi.js';
+import { LiveBar } from '../components/LiveBar.js';
+import { asLoadable, useLiveApi, type Live } from '../components/useLiveApi.js';
 import { bytes, dateTime, sbomFileName, shortDigest } from '../lib/format.js';
 import { filterPackages, isFixable, packagesByLayer, sortFindings, vulnerabilityBreakdown } from '../lib/shape.js';
 import { SignedBadge } from './Images.js';
 
 export function ImageDetail({ digest }: { digest: string }) {
-  const r = useApi<Detail>(`/images/${encodeURIComponent(digest)}`);
+  const path = `/images/${encodeURIComponent(digest)}`;
+  const live = useLiveApi<Detail>(path);
+  const r = asLoadable(live, path);
   if (r.state === 'loading') return <Loading what="the image" />;
   if (r.state === 'error') return <ErrorState error={r.error} what={`image ${shortDigest(digest)}`} />;
-  return <ImageView d={r.data} />;
+  return <ImageView d={r.data} live={live} />;
 }
 
-function ImageView({ d }: { d: Detail }) {
+function ImageView({ d, live }: { d: Detail; live: Live<Detail> }) {
   const [q, setQ] = useState('');
   const [sbomError, setSbomError] = useState<string | null>(null);
   const [fixableOnly, setFixableOnly] = useState(false);
@@ -33,6 +36,7 @@ function ImageView({ d }: { d: Detail }) {
         <a href="#/images">← Images</a>
       </p>
       <h1>{d.references[0] ?? shortDigest(d.digest)}</h1>
+      <LiveBar live={live} />
       <dl className="facts">
         <dt>Digest</dt>
         <dd className="mono">{d.digest}</dd>

@@ -1,9 +1,13 @@
 import type { ImageItem, ImageSignature, Page } from '../api/types.js';
 import { SeverityBar } from '../components/severity.js';
 import { EmptyState, ErrorState, Loading } from '../components/states.js';
-import { useApi } from '../components/useApi.js';
+import { LiveBar } from '../components/LiveBar.js';
+import { Pager } from '../components/Pager.js';
+import { asLoadable, useLiveApi } from '../components/useLiveApi.js';
+import { listHash, NO_FILTERS, parseListQuery, type ListQuery } from '../lib/listQuery.js';
+import { lastPage, slicePage } from '../lib/paging.js';
 import { dateTime, shortDigest } from '../lib/format.js';
-import { imageHref } from '../lib/route.js';
+import { imageHref, type RouteQuery } from '../lib/route.js';
 
 /** The last signature check: verified by a server key, invalid, unsigned, or signed but not checkable (no key configured). */
 export function SignedBadge({ signature }: { signature: ImageSignature | null }) {
@@ -25,15 +29,24 @@ export function SignedBadge({ signature }: { signature: ImageSignature | null })
   );
 }
 
-export function Images() {
-  const r = useApi<Page<ImageItem>>('/images');
+export function Images({ query }: { query: RouteQuery }) {
+  const live = useLiveApi<Page<ImageItem>>('/images');
+  const r = asLoadable(live, '/images');
   if (r.state === 'loading') return <Loading what="images" />;
   if (r.state === 'error') return <ErrorState error={r.error} what="images" />;
-  const items = r.data.items;
+  const all = r.data.items;
+  // The API returns every image at once: page in the browser.
+  const q = parseListQuery(query, NO_FILTERS);
+  const go = (next: ListQuery<typeof NO_FILTERS>) => {
+    location.hash = listHash('images', next);
+  };
+  const page = Math.min(q.page, lastPage(all.length, q.size));
+  const items = slicePage(all, page, q.size);
   return (
     <>
       <h1>Images</h1>
-      {items.length === 0 ? (
+      <LiveBar live={live} />
+      {all.length === 0 ? (
         <EmptyState title="No images scanned yet">
           <p>
             No scans yet: <code>POST /api/v1/scans</code> with an image reference, or run <code>bulkhead image &lt;ref&gt; --server &lt;url&gt;</code>. Watched registries
@@ -41,8 +54,10 @@ export function Images() {
           </p>
         </EmptyState>
       ) : (
+        <>
+        <Pager what="images" page={page} size={q.size} shown={items.length} total={all.length} onPage={(p) => go({ ...q, page: p })} onSize={(size) => go({ ...q, page: 1, size })} />
         <table data-testid="images-table">
-          <caption>{items.length} images</caption>
+          <caption>{all.length} images</caption>
           <thead>
             <tr>
               <th scope="col">Image</th>
@@ -76,6 +91,7 @@ export function Images() {
             ))}
           </tbody>
         </table>
+        </>
       )}
     </>
   );

@@ -5,12 +5,14 @@ import { PassFailBar, ScoreGauge } from '../components/charts.js';
 import { NetworkGraph } from '../components/NetworkGraph.js';
 import { SeverityBadge } from '../components/severity.js';
 import { EmptyState, ErrorState, Loading } from '../components/states.js';
-import { useApi } from '../components/useApi.js';
+import { LiveBar } from '../components/LiveBar.js';
+import { asLoadable, useLiveApi, type Live } from '../components/useLiveApi.js';
 import { dateTime } from '../lib/format.js';
 import { countsByNamespace, filterK8sFindings, k8sCategory, namespacesOf, sortFindings } from '../lib/shape.js';
 
 export function Kubernetes() {
-  const r = useApi<KubernetesView>('/kubernetes');
+  const live = useLiveApi<KubernetesView>('/kubernetes');
+  const r = asLoadable(live, '/kubernetes');
   if (r.state === 'loading') return <Loading what="Kubernetes posture" />;
   const none = r.state === 'error' && r.error instanceof ApiError && r.error.status === 404;
   if (r.state === 'error' && !none) return <ErrorState error={r.error} what="Kubernetes posture" />;
@@ -18,6 +20,7 @@ export function Kubernetes() {
     return (
       <>
         <h1>Kubernetes</h1>
+        <LiveBar live={live} />
         <EmptyState title="No Kubernetes scan yet">
           <p>
             Submit manifests for a scan: <code>POST /api/v1/scans</code> with <code>{'{"kind": "kubernetes", "target": "<name>", "content": "<YAML>"}'}</code>. The latest Kubernetes scan is shown here.
@@ -26,10 +29,10 @@ export function Kubernetes() {
       </>
     );
   }
-  return <KubernetesPosture d={r.data} />;
+  return <KubernetesPosture d={r.data} live={live} />;
 }
 
-function KubernetesPosture({ d }: { d: KubernetesView }) {
+function KubernetesPosture({ d, live }: { d: KubernetesView; live: Live<KubernetesView> }) {
   const [namespace, setNamespace] = useState('');
   const [framework, setFramework] = useState('');
   const [category, setCategory] = useState('');
@@ -39,6 +42,7 @@ function KubernetesPosture({ d }: { d: KubernetesView }) {
   return (
     <>
       <h1>Kubernetes</h1>
+      <LiveBar live={live} />
       <p className="muted">
         Latest scan <span className="mono">{d.scanId}</span> at {dateTime(d.createdAt)}
       </p>

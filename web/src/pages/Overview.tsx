@@ -2,7 +2,8 @@ import type { Overview as OverviewData } from '../api/types.js';
 import { RiskTrendChart } from '../components/charts.js';
 import { SeverityBadge } from '../components/severity.js';
 import { EmptyState, ErrorState, Loading } from '../components/states.js';
-import { useApi } from '../components/useApi.js';
+import { LiveBar } from '../components/LiveBar.js';
+import { asLoadable, useLiveApi } from '../components/useLiveApi.js';
 
 const TILES: Array<[keyof OverviewData['counts'], string]> = [
   ['images', 'Images'],
@@ -14,13 +15,15 @@ const TILES: Array<[keyof OverviewData['counts'], string]> = [
 ];
 
 export function Overview() {
-  const r = useApi<OverviewData>('/overview');
+  const live = useLiveApi<OverviewData>('/overview');
+  const r = asLoadable(live, '/overview');
   if (r.state === 'loading') return <Loading what="the overview" />;
   if (r.state === 'error') return <ErrorState error={r.error} what="the overview" />;
   const d = r.data;
   return (
     <>
       <h1>Overview</h1>
+      <LiveBar live={live} />
       <ul className="tiles" aria-label="Counts">
         {TILES.map(([k, label]) => (
           <li key={k} className={`tile tile-${k}`} data-testid={`count-${k}`}>

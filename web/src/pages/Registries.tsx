@@ -1,10 +1,12 @@
 import type { Page, RegistryWatch } from '../api/types.js';
 import { EmptyState, ErrorState, Loading } from '../components/states.js';
-import { useApi } from '../components/useApi.js';
+import { LiveBar } from '../components/LiveBar.js';
+import { asLoadable, useLiveApi } from '../components/useLiveApi.js';
 import { ago, dateTime } from '../lib/format.js';
 
 export function Registries() {
-  const r = useApi<Page<RegistryWatch>>('/registries');
+  const live = useLiveApi<Page<RegistryWatch>>('/registries');
+  const r = asLoadable(live, '/registries');
   if (r.state === 'loading') return <Loading what="watched registries" />;
   if (r.state === 'error') return <ErrorState error={r.error} what="watched registries" />;
   const items = r.data.items;
@@ -12,6 +14,7 @@ export function Registries() {
   return (
     <>
       <h1>Registries</h1>
+      <LiveBar live={live} />
       {items.length === 0 ? (
         <EmptyState title="No registries watched">
           <p>

@@ -1,12 +1,14 @@
 import type { Page, RuntimeAlert } from '../api/types.js';
 import { AlertTimeline, PRIORITY_STACK } from '../components/charts.js';
 import { EmptyState, ErrorState, Loading } from '../components/states.js';
-import { useApi } from '../components/useApi.js';
+import { LiveBar } from '../components/LiveBar.js';
+import { asLoadable, useLiveApi } from '../components/useLiveApi.js';
 import { dateTime } from '../lib/format.js';
 import { alertWindow, bucketAlerts, priorityKey } from '../lib/timeline.js';
 
 export function Runtime() {
-  const r = useApi<Page<RuntimeAlert>>('/runtime/alerts?limit=500');
+  const live = useLiveApi<Page<RuntimeAlert>>('/runtime/alerts?limit=500');
+  const r = asLoadable(live, '/runtime/alerts?limit=500');
   if (r.state === 'loading') return <Loading what="runtime alerts" />;
   if (r.state === 'error') return <ErrorState error={r.error} what="runtime alerts" />;
   const alerts = r.data.items;
@@ -14,6 +16,7 @@ export function Runtime() {
     return (
       <>
         <h1>Runtime</h1>
+        <LiveBar live={live} />
         <EmptyState title="No runtime alerts">
           <p>
             Alerts appear when a runtime sensor on a node sends them to <code>POST /api/v1/runtime/alerts</code> (a token with the scanner role). No alerts can
@@ -30,6 +33,7 @@ export function Runtime() {
   return (
     <>
       <h1>Runtime</h1>
+      <LiveBar live={live} />
       <section aria-labelledby="tl-h">
         <h2 id="tl-h">Alerts over time ({alerts.length})</h2>
         <figure className="chart">
