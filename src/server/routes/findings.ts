@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './context.js';
+import type { FindingQuery } from '../store/scans.js';
 import { anyObject, errorSchema, paging } from './schemas.js';
 
 const int = { type: 'integer' } as const;
 
 export function findingRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get<{ Querystring: { kind?: string; severity?: string; fixable?: boolean; limit?: number; offset?: number } }>(
+  app.get<{ Querystring: FindingQuery }>(
     '/api/v1/findings',
     {
       schema: {
@@ -17,8 +18,15 @@ export function findingRoutes(app: FastifyInstance, ctx: AppContext): void {
             ...paging,
             kind: { type: 'string', enum: ['vulnerability', 'misconfiguration', 'secret', 'license', 'runtime', 'policy'] },
             severity: { type: 'string', enum: ['critical', 'high', 'medium', 'low', 'info', 'unknown'] },
-            fixable: { type: 'boolean' },
+            fixable: { type: 'boolean', description: 'true: a fixed version exists; false: none' },
+            status: { type: 'string', enum: ['affected', 'fixed', 'unfixed', 'will-not-fix', 'not-affected', 'end-of-life'] },
+            package: { type: 'string', maxLength: 512, description: 'exact package name' },
+            id: { type: 'string', maxLength: 200, description: 'exact finding id (CVE-…, GHSA-…, BH-…)' },
+            target: { type: 'string', maxLength: 2048, description: 'exact scan target' },
+            scanId: { type: 'string', maxLength: 200 },
+            q: { type: 'string', maxLength: 200, description: 'substring of id, title or package, any case' },
           },
+          additionalProperties: false,
         },
         response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject }, total: int } } },
       },

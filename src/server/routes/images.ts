@@ -1,21 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import { rendererFor } from '../../report/registry.js';
 import type { AppContext } from './context.js';
-import { anyObject, errorSchema, imageItemProps, summarySchema } from './schemas.js';
+import { anyObject, errorSchema, imageItemProps, paging, summarySchema } from './schemas.js';
 
 const digestParam = { type: 'object', required: ['digest'], properties: { digest: { type: 'string', maxLength: 200 } } } as const;
 
 export function imageRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get(
+  app.get<{ Querystring: { limit?: number; offset?: number } }>(
     '/api/v1/images',
     {
       schema: {
         summary: 'Images seen, with the counts of their last scan',
         tags: ['images'],
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { ...imageItemProps, packages: { type: 'integer' } } } } } } },
+        querystring: { type: 'object', properties: { ...paging }, additionalProperties: false },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { ...imageItemProps, packages: { type: 'integer' } } } }, total: { type: 'integer' } } },
+        },
       },
     },
-    async () => ({ items: await ctx.store.scans.listImages() }),
+    async (req) => ctx.store.scans.listImages(req.query),
   );
 
   app.get<{ Params: { digest: string } }>(

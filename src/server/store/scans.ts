@@ -40,6 +40,25 @@ export interface ImageSignature {
   checkedAt: string;
 }
 
+export interface FindingQuery {
+  kind?: string;
+  severity?: string;
+  status?: string;
+  /** Exact package name. */
+  package?: string;
+  /** Exact finding id (CVE-…, BH-…). */
+  id?: string;
+  /** Exact scan target. */
+  target?: string;
+  scanId?: string;
+  /** true: a fixed version exists; false: none. */
+  fixable?: boolean;
+  /** Substring of id, title or package, any case. */
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
 export interface FindingItem extends Finding {
   scanId: string;
   target: string;
@@ -219,18 +238,29 @@ export class ScanStore {
     return rows.map((r) => parseJson<Finding>(r.data, null as never)).filter(Boolean);
   }
 
-  async listFindings(q: { kind?: string; severity?: string; fixable?: boolean; limit?: number; offset?: number }): Promise<{ items: FindingItem[]; total: number }> {
+  async listFindings(q: FindingQuery): Promise<{ items: FindingItem[]; total: number }> {
     const where = [LATEST];
     const params: Param[] = [];
-    if (q.kind) {
-      where.push('f.kind = ?');
-      params.push(q.kind);
+    const equal = (column: string, value: string | undefined) => {
+      if (value === undefined || value === '') return;
+      where.push(`${column} = ?`);
+      params.push(value);
+    };
+    equal('f.kind', q.kind);
+    equal('f.severity', q.severity);
+    equal('f.status', q.status);
+    equal('f.package', q.package);
+    equal('f.id', q.id);
+    equal('s.target', q.target);
+    equal('f.scan_id', q.scanId);
+    if (q.fixable === true) where.push('f.fixed_version IS NOT NULL');
+    if (q.fixable === false) where.push('f.fixed_version IS NULL');
+    if (q.q) {
+      // Case-insensitive substring of id, title or package; LIKE wildcards in the text are matched literally.
+      const like = `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push("(LOWER(f.id) LIKE ? ESCAPE '\\' OR LOWER(f.title) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(f.package, '')) LIKE ? ESCAPE '\\')");
+      params.push(like, like, like);
     }
-    if (q.severity) {
-      where.push('f.severity = ?');
-      params.push(q.severity);
-    }
-    if (q.fixable) where.push('f.fixed_version IS NOT NULL');
     const from = `FROM findings f JOIN scans s ON s.id = f.scan_id WHERE ${where.join(' AND ')}`;
     const total = num((await this.db.query(`SELECT COUNT(*) AS n ${from}`, params))[0]?.n);
     const rows = await this.db.query(`SELECT f.data, f.scan_id, s.target ${from} ORDER BY s.finished_at DESC, f.scan_id, f.seq LIMIT ? OFFSET ?`, [
@@ -241,13 +271,17 @@ export class ScanStore {
     return { items: rows.map((r) => ({ ...parseJson<Finding>(r.data, {} as Finding), scanId: String(r.scan_id), target: String(r.target) })), total };
   }
 
-  async listImages(): Promise<ImageItem[]> {
+  /** Images, most recently scanned first; all of them unless limit is given. */
+  async listImages(q: { limit?: number; offset?: number } = {}): Promise<{ items: ImageItem[]; total: number }> {
+    const total = num((await this.db.query('SELECT COUNT(*) AS n FROM images'))[0]?.n);
+    const page = q.limit === undefined ? '' : ' LIMIT ? OFFSET ?';
     const rows = await this.db.query(
       `SELECT i.*, s.n_critical, s.n_high, s.n_medium, s.n_low, s.n_unknown, s.n_fixable, s.n_total, g.signed, g.state AS signature_state, g.details AS signature_details, g.checked_at AS signature_checked_at
        FROM images i LEFT JOIN scans s ON s.id = i.last_scan_id LEFT JOIN signatures g ON g.digest = i.digest
-       ORDER BY i.last_scanned_at DESC`,
+       ORDER BY i.last_scanned_at DESC, i.digest${page}`,
+      q.limit === undefined ? [] : [clampLimit(q.limit, 1000), Math.max(0, q.offset ?? 0)],
     );
-    return rows.map(imageItem);
+    return { items: rows.map(imageItem), total };
   }
 
   async getImage(digest: string): Promise<(ImageItem & { layers: unknown[] }) | null> {

@@ -100,12 +100,23 @@ describe.each(backends)('store on $name', (backend) => {
     expect(got?.result?.findings).toHaveLength(2);
     expect(await store.scans.findingsOfScan(scan.id)).toHaveLength(2);
     const images = await store.scans.listImages();
-    expect(images.map((i) => i.digest)).toContain('sha256:aaa');
+    expect(images.items.map((i) => i.digest)).toContain('sha256:aaa');
+    expect(images.total).toBe(images.items.length);
+    expect((await store.scans.listImages({ limit: 1, offset: images.total })).items).toEqual([]);
     const inv = await store.scans.getInventory('sha256:aaa');
     expect(inv?.packages[0]?.name).toBe('zlib');
     const f = await store.scans.listFindings({ severity: 'critical' });
     expect(f.items.map((x) => x.id)).toEqual(['CVE-1']);
     expect((await store.scans.listFindings({ fixable: true })).total).toBe(1);
+    expect((await store.scans.listFindings({ fixable: false })).items.map((x) => x.id)).toEqual(['CVE-2']);
+    expect((await store.scans.listFindings({ target: 'example:1', id: 'CVE-2' })).total).toBe(1);
+    expect((await store.scans.listFindings({ target: 'other' })).total).toBe(0);
+    expect((await store.scans.listFindings({ scanId: scan.id })).total).toBe(2);
+    // Text search: any case, over id and title; LIKE wildcards are literal.
+    expect((await store.scans.listFindings({ q: 'cve-1' })).items.map((x) => x.id)).toEqual(['CVE-1']);
+    expect((await store.scans.listFindings({ q: 'T CVE' })).total).toBe(2);
+    expect((await store.scans.listFindings({ q: '%' })).total).toBe(0);
+    expect((await store.scans.listFindings({ q: '_' })).total).toBe(0);
     const ov = await store.scans.overview(new Date(0).toISOString());
     expect(ov.counts.critical).toBe(1);
     expect(ov.topIssues[0]?.id).toBe('CVE-1');

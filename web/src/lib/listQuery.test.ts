@@ -10,7 +10,8 @@ describe('parseListQuery', () => {
       page: 3,
       size: 10,
     });
-    expect(parseListQuery({ fixable: 'false', severity: 'HIGH' }, FINDINGS_FILTERS).filters).toEqual({});
+    expect(parseListQuery({ fixable: 'no', severity: 'HIGH', status: 'Fixed' }, FINDINGS_FILTERS).filters).toEqual({});
+    expect(parseListQuery({ fixable: 'false', status: 'will-not-fix' }, FINDINGS_FILTERS).filters).toEqual({ fixable: 'false', status: 'will-not-fix' });
     expect(parseListQuery({ status: 'failed', kind: 'image' }, SCANS_FILTERS).filters).toEqual({ status: 'failed', kind: 'image' });
   });
   it('falls back to page 1 and the default size for odd numbers', () => {

@@ -18,7 +18,8 @@ const MAX_PAGE = 1_000_000;
 /** For each filter key, the values the API accepts. */
 export type FilterSpec = Readonly<Record<string, readonly string[]>>;
 
-export const FINDINGS_FILTERS = { severity: SEVERITIES, kind: FINDING_KINDS, fixable: ['true'] } as const satisfies FilterSpec;
+export const FINDING_STATUSES = ['affected', 'fixed', 'unfixed', 'will-not-fix', 'not-affected', 'end-of-life'] as const;
+export const FINDINGS_FILTERS = { severity: SEVERITIES, kind: FINDING_KINDS, status: FINDING_STATUSES, fixable: ['true', 'false'] } as const satisfies FilterSpec;
 export const SCANS_FILTERS = { status: SCAN_STATUSES, kind: SCAN_KINDS } as const satisfies FilterSpec;
 export const NO_FILTERS = {} as const satisfies FilterSpec;
 

@@ -7,7 +7,7 @@ import { SeverityBadge } from '../components/severity.js';
 import { EmptyState, ErrorState, Loading } from '../components/states.js';
 import { liveView, useLiveApi } from '../components/useLiveApi.js';
 import { locationText, packageText, safeHref } from '../lib/findingText.js';
-import { FINDING_KINDS, FINDINGS_FILTERS, listApiPath, listHash, parseListQuery, SEVERITIES, withFilter, type ListQuery } from '../lib/listQuery.js';
+import { FINDING_KINDS, FINDING_STATUSES, FINDINGS_FILTERS, listApiPath, listHash, parseListQuery, SEVERITIES, withFilter, type ListQuery } from '../lib/listQuery.js';
 import type { RouteQuery } from '../lib/route.js';
 
 type FindingsQuery = ListQuery<typeof FINDINGS_FILTERS>;
@@ -38,11 +38,15 @@ export function Findings({ query }: { query: RouteQuery }) {
       <div className="filters">
         <ListFilter label="Severity" value={q.filters.severity} options={SEVERITIES} onChange={(v) => go(withFilter(q, 'severity', v))} />
         <ListFilter label="Kind" value={q.filters.kind} options={FINDING_KINDS} onChange={(v) => go(withFilter(q, 'kind', v))} />
+        <ListFilter label="Status" value={q.filters.status} options={FINDING_STATUSES} onChange={(v) => go(withFilter(q, 'status', v))} />
         <label className="check">
           <input type="checkbox" checked={q.filters.fixable === 'true'} onChange={(e) => go(withFilter(q, 'fixable', e.target.checked ? 'true' : ''))} /> Only fixable
         </label>
+        <label className="check">
+          <input type="checkbox" checked={q.filters.fixable === 'false'} onChange={(e) => go(withFilter(q, 'fixable', e.target.checked ? 'false' : ''))} /> Only without a fix
+        </label>
       </div>
-      <p className="muted">The latest scan of every target. The API filters by severity, kind and fixability; package and status filters are not offered by it.</p>
+      <p className="muted">The latest scan of every target.</p>
       {view.kind === 'loading' ? (
         <Loading what="findings" />
       ) : view.kind === 'error' ? (
