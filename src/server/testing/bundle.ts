@@ -1,4 +1,4 @@
-/** Bundles testing/worker-entry.ts into one ESM file (rolldown, the bundler vitest already ships) so tests can spawn real worker processes. */
+/** Bundles testing/worker-entry.ts into one ESM file (rolldown, a declared dev dependency) so tests can spawn real worker processes. */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
