@@ -106,7 +106,7 @@ describe.skipIf(!hasRegistry || !hasFixtures)('registry images scanned by the se
   }, 120_000);
 
   it('records a signature by an untrusted key as invalid, and no signature as unsigned', async () => {
-    await scan(withKey, `${reg.host}/apps/other-key@${digests['other-key']}`);
+    await scan(withKey, `${reg.host}/apps/other-key:1.0@${digests['other-key']}`);
     const other = await image(withKey, digests['other-key']!);
     expect(other.signed).toBe(false);
     expect(other.signature.state).toBe('invalid');

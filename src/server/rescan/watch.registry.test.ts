@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../registry/index.js';
 import { hasRegistry, startRegistry, type TestRegistry } from '../../registry/testing/registry-server.js';
 import { pushTinyImage } from '../../registry/testing/tiny-image.js';
+import type { ScanResult } from '../../core/types.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { openStore, type Store } from '../store/index.js';
 import { globToRegExp, pollDue, pollRegistry } from './watch.js';
@@ -50,15 +51,34 @@ describe.skipIf(!hasRegistry)('registry watch', () => {
     const first = await pollRegistry(deps, watch);
     expect(first).toHaveLength(1);
     const scan = await store.scans.getScan(first[0]!);
-    expect(scan?.target).toBe(`${reg.host}/team/app@${v1.digest}`);
+    expect(scan?.target).toBe(`${reg.host}/team/app:v1@${v1.digest}`);
     expect(enqueued).toEqual(first);
     expect(await pollRegistry(deps, watch)).toEqual([]);
 
     const v2 = await pushTinyImage(client, 'team/app', 'v1', 'arm64');
     expect(v2.digest).not.toBe(v1.digest);
     const second = await pollRegistry(deps, watch);
-    expect((await store.scans.getScan(second[0]!))?.target).toBe(`${reg.host}/team/app@${v2.digest}`);
+    expect((await store.scans.getScan(second[0]!))?.target).toBe(`${reg.host}/team/app:v1@${v2.digest}`);
     expect((await store.admin.getRegistry(watch.id))?.lastPolledAt).not.toBeNull();
+
+    // Once v2 is scanned, the same digest under another tag is not scanned again: the image gains the reference.
+    expect(await store.scans.startScan(second[0]!, 'w')).toBe(true);
+    const scanned: ScanResult = {
+      schemaVersion: 1,
+      tool: { name: 'bulkhead', version: 'test' },
+      createdAt: new Date().toISOString(),
+      target: { kind: 'image', name: `${reg.host}/team/app:v1@${v2.digest}` },
+      image: { reference: `${reg.host}/team/app:v1@${v2.digest}`, manifestDigest: v2.digest, configDigest: 'sha256:cfg', os: 'linux', architecture: 'arm64', config: {}, history: [], layers: [] },
+      packages: [],
+      findings: [],
+      notices: [],
+      scanners: [],
+      stats: { layersRead: 0, layersFromCache: 0, filesAnalyzed: 0, bytesRead: 0, durationMs: 0 },
+    };
+    expect(await store.scans.completeScan(second[0]!, scanned)).toBe(true);
+    await pushTinyImage(client, 'team/app', 'stable', 'arm64');
+    expect(await pollRegistry(deps, watch)).toEqual([]);
+    expect((await store.scans.getImage(v2.digest))?.references).toContain(`${reg.host}/team/app:stable`);
 
     // pollDue honours the interval: just polled, so nothing happens.
     const before = enqueued.length;

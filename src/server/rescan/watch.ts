@@ -1,7 +1,8 @@
 /**
  * Registry watch: each watched registry is polled on its interval; tags are
  * listed and resolved to manifest digests (src/registry), and a digest not
- * seen before for a tag queues a scan of `host/repo@digest`.
+ * seen before for a tag queues a scan of `host/repo:tag@digest`, unless that
+ * digest was scanned before: then the image only gains the new reference.
  */
 import { RegistryClient, listCatalog, repositoryStore, type ArtifactStore, type RegistryOptions } from '../../registry/index.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -43,7 +44,9 @@ export async function pollRegistry(deps: WatchDeps, reg: RegistryWatch): Promise
       const m = await store.getManifest(tag);
       if (!m) continue;
       if (await deps.store.admin.seeTag(reg.id, repo, tag, m.digest)) {
-        const scan = await deps.store.scans.createScan({ kind: 'image', target: `${reg.host}/${repo}@${m.digest}` });
+        // A digest already scanned (pushed under another tag or repository) only gains the reference; rescans keep it current.
+        if (await deps.store.scans.addImageRef(m.digest, `${reg.host}/${repo}:${tag}`)) continue;
+        const scan = await deps.store.scans.createScan({ kind: 'image', target: `${reg.host}/${repo}:${tag}@${m.digest}` });
         await deps.queue.enqueue(scan.id);
         queued.push(scan.id);
       }

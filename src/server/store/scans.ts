@@ -325,6 +325,20 @@ export class ScanStore {
     return result ? { ...scanItem(r), result } : null;
   }
 
+  /** Adds a reference (another tag of a known digest) to an image; false when the image is not known. */
+  async addImageRef(digest: string, ref: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const row = (await tx.query('SELECT refs FROM images WHERE digest = ?', [digest]))[0];
+      if (!row) return false;
+      const refs = new Set<string>(parseJson<string[]>(row.refs, []));
+      if (!refs.has(ref)) {
+        refs.add(ref);
+        await tx.exec('UPDATE images SET refs = ? WHERE digest = ?', [JSON.stringify([...refs]), digest]);
+      }
+      return true;
+    });
+  }
+
   /** Records the latest signature check of an image (one row per digest). */
   async setSignature(digest: string, status: SignatureStatus): Promise<void> {
     const details = { signatures: status.signatures, reason: status.reason, keys: status.keys };
