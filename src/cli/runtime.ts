@@ -1,6 +1,7 @@
 /**
  * `bulkhead runtime`: the eBPF sensor with the Falco-compatible rule engine
- * (`watch`), recorded events through the rules (`replay`), rule files
+ * (`watch`), recorded events through the rules (`replay`), Kubernetes audit
+ * events from kube-apiserver's webhook backend (`audit-webhook`), rule files
  * checked (`rules check`), and least-privilege checks of how containers are
  * run (`config`).
  */
@@ -13,6 +14,7 @@ import { AlertOutput, fileSink, jsonLinesSink, textSink, webhookSink, type Alert
 import { checkRuntimeConfig } from '../runtime/config/index.js';
 import { buildImageFileIndex } from '../runtime/drift/index.js';
 import { startWatch } from '../runtime/watch.js';
+import { AUDIT_WEBHOOK_PATH, MAX_AUDIT_BODY_BYTES, startAuditWebhook } from '../runtime/audit-webhook/index.js';
 import { DEFAULT_RECORD_MAX_BYTES, EventRecorder, parseByteSize, type RecordingStats } from '../runtime/recorder.js';
 import { formatBytes } from '../core/progress.js';
 import { draft, finish } from '../pipeline/scan.js';
@@ -85,6 +87,15 @@ function recordingSummary(r: RecordingStats, name: string): string {
 }
 
 /** The events file opened now, so that a missing file is an input error before anything runs. */
+/** A file's text for a flag, as a usage error naming the flag when it cannot be read. */
+function flagFile(file: string, flag: string, cwd: string): string {
+  try {
+    return readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch (e) {
+    throw new BulkheadError('TARGET_NOT_FOUND', `cannot read ${flag} ${file}: ${(e as Error).message}`, { where: file, hint: `check the ${flag} path` });
+  }
+}
+
 async function openEvents(file: string, name: string): Promise<ReadStream> {
   const stream = createReadStream(file);
   await new Promise<void>((resolve, reject) => {
@@ -207,6 +218,78 @@ Otherwise the exit code is 1 when an alert was raised, 0 when none.`,
         if (verdict.warning) io.stderr(`warning: ${verdict.warning}\n`);
         if (verdict.error) throw verdict.error;
         setCode(r.alertCount ? ExitCode.findings : ExitCode.ok);
+      }),
+  );
+
+  runtime.addCommand(
+    outputOptions(
+      ruleOptions(
+        new Command('audit-webhook')
+          .description('receive Kubernetes audit events as kube-apiserver\'s audit webhook backend (POST audit.k8s.io/v1 EventList) and raise alerts from the k8s_audit rules')
+          .requiredOption('--listen <host:port>', 'address to listen on (port 0: any free port; the URL is printed on stderr)')
+          .option('--tls-cert <file>', 'PEM serving certificate (chain): serve HTTPS (with --tls-key)')
+          .option('--tls-key <file>', 'PEM private key of --tls-cert')
+          .option('--token-file <file>', 'require Authorization: Bearer with the token in this file (the webhook kubeconfig user\'s token); others get 401'),
+      ),
+    )
+      .addHelpText(
+        'after',
+        `
+Endpoint: POST ${AUDIT_WEBHOOK_PATH} (Falco's k8saudit path), GET /healthz.
+The body is an audit.k8s.io/v1 EventList (what kube-apiserver sends with
+--audit-webhook-config-file) or a single Event. Each event is evaluated by
+the rules with source k8s_audit (Falco's k8s_audit_rules.yaml loads with
+--rules); at least one such rule must be loaded. Answers:
+  200  the batch was read and evaluated (alerts go to the output after);
+  400  not JSON, or not an audit.k8s.io/v1 EventList or Event;
+  401  --token-file given and the bearer token is missing or wrong;
+  413  a body over ${MAX_AUDIT_BODY_BYTES / 1024 / 1024} MiB;
+  415  not application/json (or compressed).
+Stops on Ctrl-C or SIGTERM and prints its counts on stderr. Exit code 1 when
+an alert was raised, 0 when none. See deploy/audit-webhook/ for the
+kube-apiserver flags, the webhook kubeconfig and an audit policy.`,
+      )
+      .action(async (o: RuleFlags & { listen: string; tlsCert?: string; tlsKey?: string; tokenFile?: string; output?: string; format: string; dedupWindow?: string; rateLimit?: string }) => {
+        if (!o.tlsCert !== !o.tlsKey) throw new BulkheadError('USAGE', '--tls-cert and --tls-key go together', { hint: 'give both for HTTPS, or neither for plain HTTP' });
+        const rules = loadRules(ruleFiles(o, io.cwd), o.minPriority ? { minPriority: parsePriority(o.minPriority) } : {});
+        for (const d of rules.disabled) io.stderr(`rule disabled: ${d.rule}: ${d.reason}\n`);
+        const k8sRules = rules.index().k8s_audit.length;
+        if (!k8sRules) {
+          throw new BulkheadError('RULES_INVALID', 'no rule with source k8s_audit is loaded: every audit event would pass without an alert', {
+            where: '--rules',
+            hint: 'give a k8s audit rules file, e.g. --rules k8s_audit_rules.yaml from falcosecurity/plugins (plugins/k8saudit/rules)',
+          });
+        }
+        const tls = o.tlsCert && o.tlsKey ? { cert: flagFile(o.tlsCert, '--tls-cert', io.cwd), key: flagFile(o.tlsKey, '--tls-key', io.cwd) } : undefined;
+        let token: string | undefined;
+        if (o.tokenFile) {
+          token = flagFile(o.tokenFile, '--token-file', io.cwd).trim();
+          if (!token || /\s/.test(token)) throw new BulkheadError('USAGE', `--token-file ${o.tokenFile} must hold one token (no spaces)`, { where: o.tokenFile });
+        }
+        const out = await outputFor(o, io, io.cwd);
+        let server: Awaited<ReturnType<typeof startAuditWebhook>>;
+        try {
+          server = await startAuditWebhook({
+            listen: o.listen,
+            rules,
+            onAlert: (a: Alert) => out.emit(a),
+            ...(tls ? { tls } : {}),
+            ...(token ? { token } : {}),
+            onError: (e) => io.stderr(`warning: ${e.message}\n`),
+          });
+        } catch (e) {
+          await out.close();
+          throw e;
+        }
+        io.stderr(`listening on ${server.url} (${k8sRules} k8s_audit rules${token ? ', bearer token required' : ''}); Ctrl-C to stop\n`);
+        await untilSignal();
+        await server.close();
+        await out.close();
+        const s = server.stats();
+        io.stderr(
+          `requests ${s.requests}, accepted ${s.accepted}, events ${s.events}, invalid ${s.invalid}, unauthorized ${s.unauthorized}, too large ${s.tooLarge}, unsupported type ${s.unsupportedType}, alerts ${s.alerts}, dropped ${s.dropped}, errors ${s.errors}, output ${JSON.stringify(out.stats())}\n`,
+        );
+        setCode(s.alerts ? ExitCode.findings : ExitCode.ok);
       }),
   );
 
