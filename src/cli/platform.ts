@@ -10,7 +10,6 @@ import { runWorker, startServer } from '../server/index.js';
 import { defaultCacheDir } from '../cache/layer-cache.js';
 import { defaultDbDir } from '../vuln/db/index.js';
 import { loadAdmissionConfig, startAdmissionServer } from '../server/admission/index.js';
-import { scanImage } from '../pipeline/scan.js';
 import type { CliContext } from './context.js';
 import { collect, readAllStdin, registryOptionsFrom, untilSignal } from './registry-options.js';
 import { resolveFlags } from './flags.js';
@@ -89,20 +88,27 @@ export function registerPlatform(ctx: CliContext): void {
   program.addCommand(
     new Command('admission')
       .description('serve the Kubernetes ValidatingAdmissionWebhook (AdmissionReview v1 over HTTPS): Pod Security Standards, trust policy, vulnerability gate, VAP policies')
-      .requiredOption('--config <file>', 'admission config YAML (see deploy/admission/configmap.yaml)')
+      // Not requiredOption: the global --config (flag-values file) takes the value wherever it is written; read it from there.
+      .option('--config <file>', 'admission config YAML, required (see deploy/admission/configmap.yaml); server.tokenFile or BULKHEAD_SERVER_TOKEN for its Bulkhead server')
       .requiredOption('--tls-cert <file>', 'serving certificate (PEM)')
       .requiredOption('--tls-key <file>', 'serving key (PEM)')
       .option('--listen <addr>', 'host:port, :port or a port', '0.0.0.0:8443')
-      .action(async (o: { config: string; tlsCert: string; tlsKey: string; listen: string }) => {
-        const config = loadAdmissionConfig(path.resolve(io.cwd, o.config));
+      .option('--db-dir <dir>', 'vulnerability database folder for scans on demand, opened read-only (overrides vulnDb in the config; fill it with bulkhead db update --db-dir)')
+      .action(async (o: { config?: string; tlsCert: string; tlsKey: string; listen: string; dbDir?: string }, self: Command) => {
+        const file = o.config ?? (given(self)['config'] as string | undefined) ?? (given(program)['config'] as string | undefined);
+        if (!file) throw new BulkheadError('USAGE', 'bulkhead admission needs --config <file>', { where: '--config', hint: 'the admission configuration YAML, see deploy/admission/configmap.yaml' });
+        const config = loadAdmissionConfig(path.resolve(io.cwd, file), { env: io.env });
+        if (o.dbDir) config.vulnDb = { dir: path.resolve(io.cwd, o.dbDir), where: '--db-dir' };
+        if (config.vulnerabilities && !config.server && !config.vulnDb) {
+          io.stderr('warning: the vulnerability gate has no Bulkhead server (server.url) and no vulnerability database (vulnDb, --db-dir): every image counts as unscanned\n');
+        }
+        if (config.server && !config.server.token) io.stderr('warning: server.url is set without a token (server.tokenFile or BULKHEAD_SERVER_TOKEN): the server will likely refuse the lookups\n');
         const server = await startAdmissionServer({
           listen: o.listen,
           tlsCert: path.resolve(io.cwd, o.tlsCert),
           tlsKey: path.resolve(io.cwd, o.tlsKey),
           config,
           dependencies: {
-            // On-demand scans for the vulnerability gate: inventory and secrets, no DB download in the request path.
-            scanner: (ref) => scanImage(ref, { scanners: ['secret', 'misconfig'], requirePackages: false }),
             log: (e) => io.stderr(`${JSON.stringify(e)}\n`),
           },
         });

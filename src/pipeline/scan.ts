@@ -3,9 +3,10 @@
  * later stages) → ScanResult. Each scan function is a short list of named
  * steps; the CLI, the library API and the server all call these.
  */
+import type { Readable } from 'node:stream';
 import { openImage } from '../artifact/image/open.js';
 import type { RegistryOptions } from '../registry/index.js';
-import { DEFAULT_PLATFORM, type Platform } from '../artifact/image/source.js';
+import { DEFAULT_PLATFORM, type LayerBlob, type Platform } from '../artifact/image/source.js';
 import { FS_SKIP_NAMES, ROOTFS_SKIP_DIRS, walkDirectory } from '../artifact/fs/walker.js';
 import { LayerCache } from '../cache/layer-cache.js';
 import { BulkheadError } from '../core/errors.js';
@@ -47,13 +48,41 @@ export interface ScanOptions {
   requirePackages?: boolean;
   /** Credentials, CA file and insecure hosts for registry images. */
   registry?: RegistryOptions;
+  /**
+   * Stops an image scan: checked before the image is opened, before each
+   * layer is read, and while a layer streams (the stream is destroyed, which
+   * closes its file or registry connection). The scan then rejects with
+   * LIMIT_EXCEEDED "scan cancelled" (see scanCancelled).
+   */
+  signal?: AbortSignal;
+}
+
+/** The notice `detect` leaves when the vuln scanner is on but no matcher was given: the result says nothing about vulnerabilities. */
+export const NO_VULN_DB_NOTICE = 'vulnerability matching did not run: no vulnerability database was given';
+
+/** True when the result's vulnerability findings can be trusted as complete: the vuln scanner ran with a database. */
+export function vulnerabilitiesMatched(result: Pick<ScanResult, 'scanners' | 'notices'>): boolean {
+  return result.scanners.includes('vuln') && !result.notices.some((n) => n.message === NO_VULN_DB_NOTICE);
+}
+
+/**
+ * The error a cancelled scan rejects with. LIMIT_EXCEEDED: cancelling is how
+ * callers enforce a time budget (the admission webhook's scan budget and
+ * deadline), so it is a limit that was reached, not a broken input.
+ */
+export function scanCancelled(reference: string, signal?: AbortSignal): BulkheadError {
+  const reason = signal?.reason instanceof Error && signal.reason.name !== 'AbortError' ? `: ${signal.reason.message}` : '';
+  return new BulkheadError('LIMIT_EXCEEDED', `scan cancelled${reason}`, {
+    where: reference,
+    hint: 'the caller stopped the scan before it finished (its time budget or deadline ran out); give it more time or scan the image ahead of time',
+  });
 }
 
 /** The detectors over a finished inventory: vulnerability matching, for every target kind. */
 export function detect(result: ScanResult, options: ScanOptions): ScanResult {
   if (!scanners(options).includes('vuln') || result.packages.length === 0) return result;
   if (!options.matcher) {
-    result.notices.push({ level: 'warning', message: 'vulnerability matching did not run: no vulnerability database was given' });
+    result.notices.push({ level: 'warning', message: NO_VULN_DB_NOTICE });
     return result;
   }
   const out = options.matcher.match(result);
@@ -147,6 +176,26 @@ function fileFindings(layers: readonly LayerAnalysis[], refs: readonly LayerRef[
   return out;
 }
 
+/** analyzeLayer, stopped by `signal`: refused before the first byte is read, and the stream destroyed when it aborts mid-layer. */
+async function analyzeCancellable(layer: LayerBlob, blob: Readable, runner: FileAnalysisRunner, reference: string, signal: AbortSignal | undefined): Promise<LayerAnalysis> {
+  if (!signal) return analyzeLayer(layer, blob, runner);
+  if (signal.aborted) {
+    blob.destroy();
+    throw scanCancelled(reference, signal);
+  }
+  const stop = () => blob.destroy(scanCancelled(reference, signal));
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    return await analyzeLayer(layer, blob, runner);
+  } catch (e) {
+    // The walker reports a destroyed stream as a corrupt layer; say what really happened.
+    if (signal.aborted) throw scanCancelled(reference, signal);
+    throw e;
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
+}
+
 /** Scan a container image (archive, layout or registry reference). */
 export async function scanImage(reference: string, options: ScanOptions = {}): Promise<ScanResult> {
   const d = draft('image', reference);
@@ -154,9 +203,16 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
   const analyzers = options.analyzers ?? pipelineAnalyzers('image', scanners(options), options.secretRules);
   const runner = new FileAnalysisRunner(analyzers, { targetKind: 'image' });
   const fingerprint = analyzerFingerprint(analyzers);
+  const signal = options.signal;
+  const stopIfCancelled = () => {
+    if (signal?.aborted) throw scanCancelled(reference, signal);
+  };
+  stopIfCancelled();
   const source = await openImage(reference, options.registry);
   try {
+    stopIfCancelled();
     const { metadata, layers } = await source.resolve(options.platform ?? DEFAULT_PLATFORM);
+    stopIfCancelled();
     const results: Array<LayerAnalysis | undefined> = layers.map(() => undefined);
     const keys = layers.map((l) => LayerCache.key(l.diffID, fingerprint, LAYER_ANALYSIS_FORMAT));
     progress.start(layers.length, layers.reduce((n, l) => n + (l.size ?? 0), 0));
@@ -171,7 +227,7 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
     // Identical diffIDs at several positions are read once.
     const missing = layers.filter((l, i) => !results[i] && layers.findIndex((o) => o.diffID === l.diffID) === i);
     await source.streamLayers(missing, async (layer, blob) => {
-      const analysis = await analyzeLayer(layer, blob, runner);
+      const analysis = await analyzeCancellable(layer, blob, runner, reference, signal);
       layers.forEach((l, i) => {
         if (l.diffID === layer.diffID) results[i] = analysis;
       });
@@ -181,6 +237,7 @@ export async function scanImage(reference: string, options: ScanOptions = {}): P
       options.cache?.put(keys[layer.index]!, layer.diffID, analysis);
       progress.layerDone(layer.index, analysis.stats.compressedBytes, false);
     });
+    stopIfCancelled();
     progress.finish();
     const analyses = results.map((r, i) => {
       if (!r) throw new BulkheadError('INTERNAL', `layer ${i} was never read`);

@@ -59,6 +59,13 @@ describe('admission configuration', () => {
     ['failurePolicy: open\nfailurPolicy: closed\n', 'admission.yaml:1', 'failurPolicy'],
     ['vulnerabilities:\n  maxSeverity: severe\n', 'admission.yaml:2', 'vulnerabilities.maxSeverity'],
     ['mode: [enforce\n', 'admission.yaml:', 'not valid YAML'],
+    ['server:\n  url: ftp://bulkhead.example/\n', 'admission.yaml:2', 'server.url'],
+    ['server:\n  url: https://user:pw@bulkhead.example/\n', 'admission.yaml:2', 'credentials'],
+    ['server:\n  url: not a url\n', 'admission.yaml:2', 'not a URL'],
+    ['server:\n  url: https://b.example/?x=1\n', 'admission.yaml:2', 'query'],
+    ['server: { url: "https://b.example", token: abc }\n', 'admission.yaml:1', 'token'],
+    ['vulnerabilities:\n  platform: amd64\n', 'admission.yaml:2', 'os/arch'],
+    ['vulnerabilities:\n  unscanned: maybe\n', 'admission.yaml:2', 'vulnerabilities.unscanned'],
   ])('POLICY_INVALID with file:line for %j', (text, where, mention) => {
     const e = invalid(() => parseAdmissionConfig(text, { source: 'admission.yaml' }));
     expect(e.code).toBe('POLICY_INVALID');
@@ -89,5 +96,36 @@ describe('admission configuration', () => {
     expect(c.vap).toHaveLength(1);
     expect(c.vap[0]!.bindings.map((b) => b.name)).toEqual(['require-team-label-binding']);
     expect(c.vapObjects.map((o) => o.kind)).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+  });
+
+  it('server: the URL gets a trailing slash, the token comes from tokenFile (relative to the file) or BULKHEAD_SERVER_TOKEN', async () => {
+    const fromFile = await configOf('server:\n  url: http://bulkhead.svc:8080/base\n  tokenFile: token\n  cacheSeconds: 0\n', { token: '  tok-from-file\n' });
+    expect(fromFile.server).toEqual({ url: 'http://bulkhead.svc:8080/base/', token: 'tok-from-file', tokenSource: expect.stringMatching(/token$/), cacheSeconds: 0 });
+    const fromEnv = parseAdmissionConfig('server: { url: "https://b.example" }\n', { env: { BULKHEAD_SERVER_TOKEN: 'tok-env' } });
+    expect(fromEnv.server).toEqual({ url: 'https://b.example/', token: 'tok-env', tokenSource: 'BULKHEAD_SERVER_TOKEN', cacheSeconds: 30 });
+    expect(parseAdmissionConfig('server: { url: "https://b.example" }\n', { env: {} }).server?.token).toBeUndefined();
+  });
+
+  it('server: a missing, empty or header-breaking token is POLICY_INVALID', async () => {
+    for (const [files, mention] of [
+      [{}, 'cannot use'],
+      [{ token: '\n' }, 'empty'],
+      [{ token: 'two words' }, 'printable ASCII'],
+    ] as const) {
+      const e = await configOf('server:\n  url: https://b.example\n  tokenFile: token\n', files).catch((err: unknown) => err as BulkheadError);
+      expect(e).toBeInstanceOf(BulkheadError);
+      expect((e as BulkheadError).code).toBe('POLICY_INVALID');
+      expect((e as BulkheadError).message).toContain(mention);
+      expect((e as BulkheadError).where).toMatch(/admission\.yaml:3$/);
+    }
+    const env = invalid(() => parseAdmissionConfig('server: { url: "https://b.example" }\n', { env: { BULKHEAD_SERVER_TOKEN: 'a\r\nX-Injected: 1' } }));
+    expect(env.message).toContain('BULKHEAD_SERVER_TOKEN');
+  });
+
+  it('vulnDb is resolved against the configuration file and remembers where it was named; platform and unscanned: fail are read', async () => {
+    const c = await configOf('vulnDb: db\nvulnerabilities:\n  unscanned: fail\n  platform: linux/arm64/v8\n');
+    expect(c.vulnDb?.dir).toMatch(/bulkhead-admission-config-[^/]+\/db$/);
+    expect(c.vulnDb?.where).toMatch(/admission\.yaml:1$/);
+    expect(c.vulnerabilities).toEqual({ denyUnfixedCritical: true, unscanned: 'fail', scanBudgetMs: 5000, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
   });
 });

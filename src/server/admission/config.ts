@@ -14,6 +14,7 @@ import { loadAdmissionPolicies, type AdmissionPolicy } from '../../misconfig/kub
 import { objectsOfText, type K8sObject } from '../../misconfig/kubernetes/input/index.js';
 import { isPssLevel, isPssVersion, type LevelVersion } from '../../misconfig/kubernetes/pss/index.js';
 import { loadPolicy, type TrustPolicy } from '../../sign/index.js';
+import { parsePlatform, type Platform } from '../../artifact/image/source.js';
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 export const DEFAULT_DEADLINE_MS = 8000;
@@ -27,10 +28,27 @@ export interface VulnerabilityGate {
   maxSeverity?: Severity;
   /** Deny a critical finding that has no fix. */
   denyUnfixedCritical: boolean;
-  /** When no stored scan exists and no scan on demand is possible or it fails to give one in time. */
-  unscanned: 'allow' | 'deny';
+  /**
+   * When no stored scan exists and no scan on demand is possible or it fails to give one in time:
+   * admit with a warning, deny, or `fail` (a failure of ours: failurePolicy decides).
+   */
+  unscanned: 'allow' | 'deny' | 'fail';
   /** Time budget of a scan on demand (ms); the request deadline still applies. */
   scanBudgetMs: number;
+  /** The platform judged for multi-platform images: the index entry looked up on the server and scanned on demand (default linux/amd64). */
+  platform?: Platform;
+}
+
+/** A Bulkhead server holding stored scan results (`bulkhead server`). */
+export interface ScanServerConfig {
+  /** Base URL, e.g. `http://bulkhead.bulkhead.svc:8080/`. */
+  url: string;
+  /** API token (viewer role is enough); from `tokenFile` or BULKHEAD_SERVER_TOKEN. */
+  token?: string;
+  /** Where the token came from, for messages (never the token itself). */
+  tokenSource?: string;
+  /** How long a stored result is reused for the same digest (0: ask every time). */
+  cacheSeconds: number;
 }
 
 export interface AdmissionConfig {
@@ -49,6 +67,10 @@ export interface AdmissionConfig {
   };
   trustPolicy?: TrustPolicy;
   vulnerabilities?: VulnerabilityGate;
+  /** Stored scan results for the vulnerability gate. */
+  server?: ScanServerConfig;
+  /** Vulnerability database folder for scans on demand (absolute), and where it was named; opened read-only at startup. */
+  vulnDb?: { dir: string; where: string };
   /** Compiled ValidatingAdmissionPolicies with their bindings. */
   vap: AdmissionPolicy[];
   /** Every object of the VAP files (params live there). */
@@ -85,11 +107,25 @@ const schema = z
       .object({
         maxSeverity: severity.optional(),
         denyUnfixedCritical: z.boolean().default(true),
-        unscanned: z.enum(['allow', 'deny']).default('allow'),
+        unscanned: z.enum(['allow', 'deny', 'fail']).default('allow'),
         scanBudgetMs: z.number().int().min(1).max(MAX_DEADLINE_MS).default(5000),
+        platform: z
+          .string()
+          .max(100)
+          .regex(/^[a-z0-9_-]+\/[a-z0-9_-]+(?:\/[a-z0-9_.-]+)?$/, { message: 'must be os/arch[/variant], e.g. linux/amd64' })
+          .optional(),
       })
       .strict()
       .optional(),
+    server: z
+      .object({
+        url: z.string().min(1).max(2048),
+        tokenFile: z.string().min(1).optional(),
+        cacheSeconds: z.number().int().min(0).max(3600).default(30),
+      })
+      .strict()
+      .optional(),
+    vulnDb: z.string().min(1).optional(),
     vap: z.array(z.string().min(1)).max(100).default([]),
     registries: z
       .object({ insecure: z.array(z.string().min(1)).max(100).default([]), caFile: z.string().min(1).optional() })
@@ -122,6 +158,33 @@ export interface ParseConfigOptions {
   source?: string;
   /** Directory relative paths are resolved against (default: the current directory). */
   baseDir?: string;
+  /** Where BULKHEAD_SERVER_TOKEN is read when `server.tokenFile` is not given (default: process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+/** The largest token file read (API tokens are a few dozen characters). */
+const MAX_TOKEN_BYTES = 4096;
+
+/** A server URL the gate may call: http(s), no credentials, query or fragment; always ends with `/` so API paths join under it. */
+export function scanServerUrl(text: string): string {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new Error(`${JSON.stringify(text.slice(0, 200))} is not a URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('must be an http:// or https:// URL');
+  if (u.username || u.password) throw new Error('must not carry credentials (use tokenFile or BULKHEAD_SERVER_TOKEN)');
+  if (u.search || u.hash) throw new Error('must not carry a query or a fragment');
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  return u.toString();
+}
+
+/** A token fit for an Authorization header: printable ASCII, no spaces. */
+function checkToken(token: string): string {
+  if (!token) throw new Error('the token is empty');
+  if (token.length > 1024 || !/^[\x21-\x7e]+$/.test(token)) throw new Error('the token must be at most 1024 printable ASCII characters without spaces');
+  return token;
 }
 
 /** Parse and validate configuration text, loading the trust policy and VAP files it names. */
@@ -176,6 +239,40 @@ export function parseAdmissionConfig(text: string, options: ParseConfigOptions =
     }
   });
   const vap = vapObjects.length ? loadAdmissionPolicies(vapObjects) : [];
+
+  let server: ScanServerConfig | undefined;
+  if (c.server) {
+    let url: string;
+    try {
+      url = scanServerUrl(c.server.url);
+    } catch (e) {
+      throw configError(`server.url: ${(e as Error).message}`, at(['server', 'url']), 'e.g. server: { url: http://bulkhead.bulkhead.svc:8080 }');
+    }
+    let token: string | undefined;
+    let tokenSource: string | undefined;
+    if (c.server.tokenFile) {
+      tokenSource = abs(c.server.tokenFile);
+      try {
+        const st = statSync(tokenSource);
+        if (!st.isFile()) throw new Error('not a regular file');
+        if (st.size > MAX_TOKEN_BYTES) throw new Error(`larger than ${MAX_TOKEN_BYTES} bytes`);
+        token = checkToken(readFileSync(tokenSource, 'utf8').trim());
+      } catch (e) {
+        throw configError(`server.tokenFile: cannot use ${tokenSource}: ${(e as Error).message}`, at(['server', 'tokenFile']), 'mount the API token (viewer role) as a file, e.g. from a Secret');
+      }
+    } else {
+      const fromEnv = (options.env ?? process.env)['BULKHEAD_SERVER_TOKEN']?.trim();
+      if (fromEnv) {
+        tokenSource = 'BULKHEAD_SERVER_TOKEN';
+        try {
+          token = checkToken(fromEnv);
+        } catch (e) {
+          throw configError(`BULKHEAD_SERVER_TOKEN: ${(e as Error).message}`, at(['server']), 'set it to a Bulkhead API token (viewer role)');
+        }
+      }
+    }
+    server = { url, cacheSeconds: c.server.cacheSeconds, ...(token ? { token, tokenSource: tokenSource! } : {}) };
+  }
   if (c.vap.length && !vap.some((p) => p.bindings.length)) {
     throw configError('vap: the files hold no ValidatingAdmissionPolicy with a binding', at(['vap']), 'add a ValidatingAdmissionPolicyBinding for each policy');
   }
@@ -192,20 +289,27 @@ export function parseAdmissionConfig(text: string, options: ParseConfigOptions =
       exemptNamespaces: c.pss.exemptNamespaces,
     },
     ...(trustPolicy ? { trustPolicy } : {}),
-    ...(c.vulnerabilities ? { vulnerabilities: c.vulnerabilities as VulnerabilityGate } : {}),
+    ...(c.vulnerabilities ? { vulnerabilities: vulnerabilityGateOf(c.vulnerabilities) } : {}),
+    ...(server ? { server } : {}),
+    ...(c.vulnDb ? { vulnDb: { dir: abs(c.vulnDb), where: at(['vulnDb']) } } : {}),
     vap,
     vapObjects,
     registries: { insecure: c.registries.insecure, ...(c.registries.caFile ? { caFile: abs(c.registries.caFile) } : {}) },
   };
 }
 
+function vulnerabilityGateOf(v: { maxSeverity?: string; denyUnfixedCritical: boolean; unscanned: VulnerabilityGate['unscanned']; scanBudgetMs: number; platform?: string | undefined }): VulnerabilityGate {
+  const { platform, ...rest } = v;
+  return { ...(rest as Omit<VulnerabilityGate, 'platform'>), ...(platform ? { platform: parsePlatform(platform) } : {}) };
+}
+
 /** Read a configuration file; paths in it are relative to it. */
-export function loadAdmissionConfig(file: string): AdmissionConfig {
+export function loadAdmissionConfig(file: string, options: Pick<ParseConfigOptions, 'env'> = {}): AdmissionConfig {
   let text: string;
   try {
     text = readBounded(file);
   } catch (e) {
     throw configError(`cannot read the admission configuration: ${(e as Error).message}`, file, 'check the --config path');
   }
-  return parseAdmissionConfig(text, { source: file, baseDir: dirname(resolve(file)) });
+  return parseAdmissionConfig(text, { source: file, baseDir: dirname(resolve(file)), ...options });
 }

@@ -3,7 +3,9 @@
  * the vulnerability gate and ValidatingAdmissionPolicies. Each returns what
  * it would deny, warn about and audit; the handler applies the mode.
  */
+import { BulkheadError } from '../../core/errors.js';
 import type { Finding, ScanResult, Severity } from '../../core/types.js';
+import { vulnerabilitiesMatched } from '../../pipeline/scan.js';
 import { SEVERITIES } from '../../core/types.js';
 import { evaluateAdmission } from '../../misconfig/kubernetes/cel/index.js';
 import type { JsonObject, K8sObject } from '../../misconfig/kubernetes/input/index.js';
@@ -72,9 +74,30 @@ function unusableStore(image: string): ArtifactStore {
   return { repository: '', getManifest: fail, putManifest: fail, getBlob: fail, putBlob: fail, referrers: fail, listTags: fail };
 }
 
-/** Stored scan results, owned by the server (its database). */
+/** What an image resolves to for the lookup: the digest scans are filed under, or why there is none. */
+export type ResolvedImage = { digest: string } | { none: string };
+
+export interface LookupContext {
+  /**
+   * The digest a scan of the image is filed under (the platform manifest of
+   * an index), resolved once per request with the registry store the trust
+   * gate uses. Registry failures reject (a failure of ours, not "no scan").
+   */
+  resolve(imageRef: string): Promise<ResolvedImage>;
+  /** Aborted at the request's deadline. */
+  signal: AbortSignal;
+}
+
+/** A stored scan's vulnerability findings, or why nothing usable is stored; undefined means "nothing stored". */
+export type StoredScan = { findings: Finding[] } | { none: string } | undefined;
+
+/**
+ * Stored scan results (a Bulkhead server's database). Throws when it cannot
+ * tell (unreachable, refused, broken answer): the handler applies
+ * failurePolicy; it never answers "no findings" for an image it could not look up.
+ */
 export interface ScanLookup {
-  latestFor(imageRef: string): Promise<{ findings: Finding[] } | undefined>;
+  latestFor(imageRef: string, context: LookupContext): Promise<StoredScan>;
 }
 
 export interface ScanContext {
@@ -88,6 +111,8 @@ export type OnDemandScanner = (imageRef: string, budgetMs: number, context: Scan
 
 export interface VulnerabilityContext {
   lookup?: ScanLookup;
+  /** Resolution of image references to digests for the lookup (see LookupContext.resolve). */
+  resolve?: (imageRef: string) => Promise<ResolvedImage>;
   scanner?: OnDemandScanner;
   /** Called with a scan made on demand so the caller can store it; never called for dry-run requests. */
   onScanned?: (imageRef: string, result: ScanResult) => Promise<void> | void;
@@ -117,20 +142,28 @@ export async function vulnerabilityGate(config: AdmissionConfig, subject: Subjec
   const out = empty('vulnerabilities');
   const gate = config.vulnerabilities;
   if (!gate) return out;
+  const resolve = ctx.resolve ?? (() => Promise.resolve<ResolvedImage>({ none: 'image references cannot be resolved here' }));
+  const failures: string[] = [];
   await Promise.all(
     subject.images.map(async (image) => {
-      let findings = (await ctx.lookup?.latestFor(image))?.findings;
+      const stored = await ctx.lookup?.latestFor(image, { resolve, signal: ctx.signal });
+      let findings = stored && 'findings' in stored ? stored.findings : undefined;
+      const noStored = stored && 'none' in stored ? `has no stored scan (${stored.none})` : 'has no stored scan';
       let why = 'no scan on demand is configured';
       if (!findings && ctx.scanner) {
         const result = await withinBudget(ctx.scanner, image, gate.scanBudgetMs, ctx);
-        if (result) {
+        if (result && !vulnerabilitiesMatched(result)) {
+          // A scan without a vulnerability database says nothing about vulnerabilities: never "no findings".
+          why = 'the scan on demand did not match vulnerabilities (no vulnerability database)';
+        } else if (result) {
           findings = result.findings;
           if (!ctx.dryRun && !ctx.signal.aborted) await ctx.onScanned?.(image, result);
         } else why = `the scan on demand did not finish within its ${gate.scanBudgetMs} ms budget`;
       }
       if (!findings) {
-        const message = `image ${image} has no stored scan and ${why}`;
+        const message = `image ${image} ${noStored} and ${why}`;
         if (gate.unscanned === 'deny') out.denials.push(message);
+        else if (gate.unscanned === 'fail') failures.push(message);
         else out.warnings.push(`${message}; admitted unchecked`);
         return;
       }
@@ -140,18 +173,20 @@ export async function vulnerabilityGate(config: AdmissionConfig, subject: Subjec
       out.denials.push(`image ${image} fails the vulnerability gate: ${problems.slice(0, MAX_LISTED).join('; ')}${more}`);
     }),
   );
+  // unscanned: fail — the gate could not check these images; the handler answers per failurePolicy.
+  if (failures.length) throw new BulkheadError('SERVER_SCAN_FAILED', failures.join('; '), { where: 'vulnerabilities.unscanned: fail', hint: 'scan the image on the Bulkhead server before deploying it, or configure vulnDb for scans on demand' });
   return out;
 }
 
 /** Run a scan on demand for at most `budgetMs`: undefined when the budget ran out (the scan is told to stop); scanner errors propagate. */
 async function withinBudget(scanner: OnDemandScanner, image: string, budgetMs: number, ctx: VulnerabilityContext): Promise<ScanResult | undefined> {
   const budget = new AbortController();
-  const stop = () => budget.abort();
+  const stop = () => budget.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', stop, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => {
-      budget.abort();
+      budget.abort(new Error(`its ${budgetMs} ms budget ran out`));
       resolve(undefined);
     }, budgetMs);
   });

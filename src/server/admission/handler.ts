@@ -12,9 +12,11 @@ import type { AdmissionConfig } from './config.js';
 import { pssGate, trustGate, vapGate, vulnerabilityGate, type GateResult, type OnDemandScanner, type ScanLookup } from './gates.js';
 import { parseAdmissionReview, reviewResponse, uidOf, type AdmissionRequest, type AdmissionResponse, type AdmissionReviewResponse } from './review.js';
 import { podUnchanged, subjectOf, type Subject } from './subject.js';
+import { requestResolver, requestScopedStores } from './resolve.js';
+import { serverScanLookup } from './stored-scans.js';
 
 export interface AdmissionDependencies {
-  /** Stored scan results (the server's database). */
+  /** Stored scan results (default: the Bulkhead server of the config's `server`, if any). */
   scanLookup?: ScanLookup;
   /** A scan on demand when nothing is stored. */
   scanner?: OnDemandScanner;
@@ -50,13 +52,18 @@ const ANNOTATION_KEY: Record<GateResult['gate'], string> = {
 
 class DeadlineExceeded extends Error {}
 
-function storeFactory(config: AdmissionConfig, deps: AdmissionDependencies): (imageRef: string) => ArtifactStore {
-  if (deps.storeFor) return deps.storeFor;
-  const options: RegistryOptions = {
+/** The registry client settings of the webhook: the dependencies' options plus the config's insecure hosts and CA file. */
+export function registryOptionsOf(config: AdmissionConfig, deps: Pick<AdmissionDependencies, 'registryOptions'>): RegistryOptions {
+  return {
     ...deps.registryOptions,
     insecureRegistries: [...(deps.registryOptions?.insecureRegistries ?? []), ...config.registries.insecure],
     ...(config.registries.caFile ? { caFile: config.registries.caFile } : {}),
   };
+}
+
+function storeFactory(config: AdmissionConfig, deps: AdmissionDependencies): (imageRef: string) => ArtifactStore {
+  if (deps.storeFor) return deps.storeFor;
+  const options = registryOptionsOf(config, deps);
   const stores = new Map<string, ArtifactStore>();
   return (imageRef) => {
     // One store (and its keep-alive sockets) per repository, reused across requests.
@@ -74,6 +81,8 @@ function storeFactory(config: AdmissionConfig, deps: AdmissionDependencies): (im
 export function createAdmissionHandler(config: AdmissionConfig, deps: AdmissionDependencies = {}): AdmissionHandler {
   const storeFor = storeFactory(config, deps);
   const log = deps.log ?? (() => undefined);
+  const scanLookup = deps.scanLookup ?? (config.server ? serverScanLookup(config.server) : undefined);
+  const gateDeps: AdmissionDependencies = { ...deps, ...(scanLookup ? { scanLookup } : {}) };
 
   return async (review: unknown) => {
     const started = Date.now();
@@ -108,18 +117,20 @@ export function createAdmissionHandler(config: AdmissionConfig, deps: AdmissionD
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        controller.abort();
+        controller.abort(new Error(`the ${config.deadlineMs} ms admission deadline passed`));
         reject(new DeadlineExceeded(`the checks did not finish within the ${config.deadlineMs} ms deadline`));
       }, config.deadlineMs);
     });
     let results: GateResult[];
     try {
-      results = await Promise.race([runGates(config, deps, subject, request, storeFor, controller.signal), deadline]);
+      results = await Promise.race([runGates(config, gateDeps, subject, request, requestScopedStores(storeFor), controller.signal), deadline]);
     } catch (e) {
       const message = e instanceof BulkheadError ? e.describe() : e instanceof Error ? e.message : String(e);
       return failure(config, request.uid, message, started, log, who);
     } finally {
       clearTimeout(timer);
+      // Whatever ended the race (answer, failure, deadline), nothing of this request keeps running.
+      if (!controller.signal.aborted) controller.abort(new Error('the admission request was answered'));
     }
     const response = decide(config, request.uid, results);
     const denied = results.flatMap((r) => r.denials);
@@ -141,7 +152,7 @@ async function runGates(
   const [trust, vulns] = await Promise.all([
     trustGate(config, subject, { storeFor }),
     vulnerabilityGate(config, subject, {
-      ...(deps.scanLookup ? { lookup: deps.scanLookup } : {}),
+      ...(deps.scanLookup ? { lookup: deps.scanLookup, resolve: requestResolver(storeFor, config.vulnerabilities?.platform) } : {}),
       ...(deps.scanner ? { scanner: deps.scanner } : {}),
       ...(deps.onScanned ? { onScanned: deps.onScanned } : {}),
       dryRun,

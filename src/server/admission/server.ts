@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BulkheadError } from '../../core/errors.js';
 import type { AdmissionConfig } from './config.js';
-import { createAdmissionHandler, type AdmissionDependencies } from './handler.js';
+import { createAdmissionHandler, registryOptionsOf, type AdmissionDependencies } from './handler.js';
+import { openOnDemandScanner, type OnDemandScanning } from './scanner.js';
 
 /** The API server sends at most ~3 MiB objects; a review holds object and oldObject. */
 export const MAX_REVIEW_BYTES = 8 * 1024 * 1024;
@@ -84,8 +85,23 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 /** Start the webhook server. Resolves once it listens. */
 export async function startAdmissionServer(options: AdmissionServerOptions): Promise<AdmissionServer> {
   const { host, port } = parseListen(options.listen);
-  const handler = createAdmissionHandler(options.config, options.dependencies);
-  const server = https.createServer({ cert: pem(options.tlsCert, 'TLS certificate'), key: pem(options.tlsKey, 'TLS key'), minVersion: 'TLSv1.2' }, (req, res) => {
+  const tls = { cert: pem(options.tlsCert, 'TLS certificate'), key: pem(options.tlsKey, 'TLS key') };
+  const deps: AdmissionDependencies = { ...options.dependencies };
+  // Scans on demand with the configured vulnerability DB, unless the caller brings its own scanner.
+  let onDemand: OnDemandScanning | undefined;
+  const vulnDb = options.config.vulnDb;
+  if (!deps.scanner && vulnDb && options.config.vulnerabilities) {
+    onDemand = openOnDemandScanner({
+      dbDir: vulnDb.dir,
+      where: vulnDb.where,
+      missingCode: vulnDb.where === '--db-dir' ? 'USAGE' : 'POLICY_INVALID',
+      registry: registryOptionsOf(options.config, deps),
+      ...(options.config.vulnerabilities.platform ? { platform: options.config.vulnerabilities.platform } : {}),
+    });
+    deps.scanner = onDemand.scanner;
+  }
+  const handler = createAdmissionHandler(options.config, deps);
+  const server = https.createServer({ ...tls, minVersion: 'TLSv1.2' }, (req, res) => {
     void serve(req, res).catch((e: unknown) => {
       if (!res.headersSent) send(res, 500, `internal error: ${e instanceof Error ? e.message : String(e)}`);
       else res.destroy();
@@ -119,7 +135,10 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(new BulkheadError('IO', `cannot listen on ${host}:${port}: ${e.message}`, { where: `${host}:${port}`, hint: 'choose another --listen address', cause: e })));
+    server.once('error', (e) => {
+      onDemand?.close();
+      reject(new BulkheadError('IO', `cannot listen on ${host}:${port}: ${e.message}`, { where: `${host}:${port}`, hint: 'choose another --listen address', cause: e }));
+    });
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
@@ -128,7 +147,10 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     url: `https://${shownHost}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          onDemand?.close();
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };
