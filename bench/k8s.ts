@@ -4,9 +4,12 @@
  * `scanKubernetes` over that file is timed with the NetworkPolicy analysis
  * skipped and included, each as a ratio to parsing the same text alone
  * (`objectsOfText`), measured in the same run. Peak RSS and heap are taken in
- * a fresh child process per size (2,500 / 5,000 / 10,000 objects) so one size
- * does not inherit another's heap. Then the RBAC and NetworkPolicy helpers'
- * own benchmarks (benchRbac, benchNetpol).
+ * a fresh child process per size (2,500 / 5,000 / 10,000 objects) and mode so
+ * one run does not inherit another's heap; each is reported as a ratio to the
+ * peak RSS of only parsing the same file with the yaml library (also a child
+ * of this run), and as growth in MiB per 1,000 objects beside the parse's own
+ * growth. Then the RBAC and NetworkPolicy helpers' own benchmarks (benchRbac,
+ * benchNetpol).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -85,20 +88,39 @@ async function timeScan(file: string, text: string, skipNetpol: boolean): Promis
   return { parseMs, scanMs, findings: r.findings.length };
 }
 
-/** In a child: scan N objects once, print peak RSS and heap. */
-async function child(repo: string, objects: number, skipNetpol: boolean): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bulkhead-bench-k8s-'));
-  const file = path.join(dir, 'cluster.yaml');
-  writeFileSync(file, corpusText(repo, objects));
+type ChildMode = 'parse' | 'skip' | 'netpol';
+
+/**
+ * In a child: read one generated file and either only parse it with the yaml
+ * library (`parse`: every document to plain data, all kept: the baseline) or
+ * scan it once; print peak RSS and heap.
+ */
+async function child(file: string, mode: ChildMode): Promise<void> {
   let peakHeap = 0;
   const timer = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 5);
   const t = performance.now();
-  const r = await scanKubernetes([file], { skipNetpol, scanners: ['misconfig'] });
+  let objects: number | undefined;
+  if (mode === 'parse') {
+    const data = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as unknown);
+    objects = data.length;
+  } else {
+    const r = await scanKubernetes([file], { skipNetpol: mode === 'skip', scanners: ['misconfig'] });
+    objects = r.kubernetes?.objects;
+  }
   const ms = performance.now() - t;
   clearInterval(timer);
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-  rmSync(dir, { recursive: true, force: true });
-  process.stdout.write(JSON.stringify({ objects: r.kubernetes?.objects, ms: Math.round(ms), peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), peakHeapMiB: Math.round(peakHeap / 1024 / 1024) }));
+  process.stdout.write(JSON.stringify({ objects, ms: Math.round(ms), peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), peakHeapMiB: Math.round(peakHeap / 1024 / 1024) }));
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: ReadonlyArray<readonly [number, number]>): number {
+  const n = points.length;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const num = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const den = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return den ? num / den : 0;
 }
 
 export async function benchKubernetes(repo: string, objects = 10_000): Promise<Record<string, unknown>> {
@@ -115,20 +137,51 @@ export async function benchKubernetes(repo: string, objects = 10_000): Promise<R
       const scanMs = median(runs.map((x) => x.scanMs));
       speed.push({ objects, netpol: skipNetpol ? 'skipped' : 'included', textMiB: +(text.length / 1024 / 1024).toFixed(1), parseMs: Math.round(parseMs), scanMs: Math.round(scanMs), scanOverParse: +(scanMs / parseMs).toFixed(2), findings: runs[0]!.findings });
     }
+    // Memory: one fresh child per size and mode. Each scan's peak RSS is given
+    // as a ratio to the peak RSS of only parsing the same file (the baseline,
+    // measured in this run), and per mode the growth in MiB per 1,000 objects
+    // beside the baseline's own growth.
+    const sizes = [2_500, 5_000, 10_000];
+    const runs: Record<ChildMode, Json[]> = { parse: [], skip: [], netpol: [] };
+    for (const n of sizes) {
+      const sized = path.join(dir, `cluster-${n}.yaml`);
+      writeFileSync(sized, corpusText(repo, n));
+      for (const mode of ['parse', 'skip', 'netpol'] as const) {
+        const out = spawnSync(process.execPath, ['--max-old-space-size=8192', self, '--child', sized, mode], { encoding: 'utf8', maxBuffer: 1 << 24 });
+        if (out.status !== 0) throw new Error(`k8s bench child (${n}, ${mode}) failed: ${out.stderr}`);
+        runs[mode].push(JSON.parse(out.stdout) as Json);
+      }
+      rmSync(sized, { force: true });
+    }
+    const rss = (mode: ChildMode, i: number) => runs[mode][i]!.peakRssMiB as number;
+    const perThousand = (mode: ChildMode) => +slope(sizes.map((n, i) => [n / 1000, rss(mode, i)] as const)).toFixed(1);
+    const growth = {
+      parseMiBPer1kObjects: perThousand('parse'),
+      skippedMiBPer1kObjects: perThousand('skip'),
+      includedMiBPer1kObjects: perThousand('netpol'),
+      skippedOverParse: +(perThousand('skip') / perThousand('parse')).toFixed(2),
+      includedOverParse: +(perThousand('netpol') / perThousand('parse')).toFixed(2),
+    };
+    // The growth columns repeat per mode so the printed table shows them (bench/run.ts prints `memory`).
     const memory: Array<Record<string, unknown>> = [];
-    for (const skipNetpol of [true, false]) {
-      for (const n of [2_500, 5_000, 10_000]) {
-        const out = spawnSync(process.execPath, ['--max-old-space-size=8192', self, '--child', repo, String(n), skipNetpol ? 'skip' : 'netpol'], { encoding: 'utf8', maxBuffer: 1 << 24 });
-        if (out.status !== 0) throw new Error(`k8s bench child (${n}) failed: ${out.stderr}`);
-        memory.push({ netpol: skipNetpol ? 'skipped' : 'included', ...(JSON.parse(out.stdout) as Json) });
+    for (const mode of ['skip', 'netpol'] as const) {
+      for (let i = 0; i < sizes.length; i++) {
+        memory.push({
+          netpol: mode === 'skip' ? 'skipped' : 'included',
+          ...runs[mode][i],
+          parsePeakRssMiB: rss('parse', i),
+          rssOverParse: +(rss(mode, i) / rss('parse', i)).toFixed(2),
+          MiBPer1k: perThousand(mode),
+          growthOverParse: +(perThousand(mode) / perThousand('parse')).toFixed(2),
+        });
       }
     }
     const rbac = benchRbac(5000);
     const netpol = benchNetpol(2000, 500);
-    return { speed, memory, rbac, netpol };
+    return { speed, memory, growth, rbac, netpol };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (process.argv[2] === '--child') await child(process.argv[3]!, Number(process.argv[4]), process.argv[5] === 'skip');
+if (process.argv[2] === '--child') await child(process.argv[3]!, process.argv[4] as ChildMode);

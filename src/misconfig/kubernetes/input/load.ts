@@ -187,35 +187,117 @@ function toObject(data: unknown, file: string, prefix: FieldPath, locate: Locato
   };
 }
 
-/** Line ranges of fields of one parsed document. */
+/**
+ * Line ranges of fields of one parsed document. The YAML node tree (every
+ * scalar with its offsets) is several times the size of the data, so it is
+ * not kept: the collections are copied into one flat table of line ranges
+ * (`LineIndex`) and the document is dropped as soon as its objects are made.
+ */
 function makeLocator(doc: Document.Parsed, lineOf: (offset: number) => number): Locator {
-  const top = doc.contents as YamlNode;
-  return (path) => {
-    let node: unknown = top;
-    let start = top.range?.[0] ?? 0;
-    let end = top.range?.[1] ?? start;
+  const index = lineIndex(doc.contents as YamlNode, lineOf);
+  return (path) => index.locate(path);
+}
+
+/** The collections of a document, walked once: per map pair and sequence item, its key and line range. */
+class LineIndex {
+  /**
+   * Per collection at offset o: `cells[o]` is MAP or SEQ, `cells[o + 1]` the
+   * number of entries, `cells[o + 2]` where its keys start in `keys` (maps);
+   * then per entry: start line, end line, and the offset of the entry's value
+   * when that value is itself a collection (else -1). A sequence item without
+   * a range has start line -1.
+   */
+  readonly cells: number[] = [];
+  readonly keys: Array<string | undefined> = [];
+  root = -1;
+  startLine = 1;
+  endLine = 1;
+
+  locate(path: FieldPath): LineRange {
+    const { cells, keys } = this;
+    let node = this.root;
+    let startLine = this.startLine;
+    let endLine = this.endLine;
     for (const key of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
-        if (!pair) break;
-        const k = pair.key as YamlNode;
-        const v = pair.value as YamlNode | null;
-        start = k.range?.[0] ?? start;
-        end = v?.range?.[1] ?? k.range?.[1] ?? end;
-        node = v;
-      } else if (isSeq(node) && typeof key === 'number') {
-        const item = node.items[key] as YamlNode | undefined;
-        if (!item?.range) break;
-        start = item.range[0];
-        end = item.range[1];
-        node = item;
-      } else break;
+      if (node < 0) break;
+      const n = cells[node + 1]!;
+      let entry = -1;
+      if (cells[node] === MAP) {
+        const want = String(key);
+        const base = cells[node + 2]!;
+        for (let i = 0; i < n; i++) {
+          if (keys[base + i] === want) {
+            entry = i;
+            break;
+          }
+        }
+      } else if (typeof key === 'number' && Number.isInteger(key) && key >= 0 && key < n && cells[node + 3 + key * 3]! >= 0) entry = key;
+      if (entry < 0) break;
+      const at = node + 3 + entry * 3;
+      startLine = cells[at]!;
+      endLine = cells[at + 1]!;
+      node = cells[at + 2]!;
     }
+    return { startLine, endLine };
+  }
+}
+
+const MAP = 0;
+const SEQ = 1;
+
+function lineIndex(top: YamlNode, lineOf: (offset: number) => number): LineIndex {
+  const index = new LineIndex();
+  const { cells, keys } = index;
+  const lines = (start: number, end: number): [number, number] => {
     const startLine = lineOf(start);
     // Ranges end just past the value; step back so a trailing newline does not count as a line.
-    const endLine = Math.max(startLine, lineOf(end > start ? end - 1 : end));
-    return { startLine, endLine };
+    return [startLine, Math.max(startLine, lineOf(end > start ? end - 1 : end))];
   };
+  const topStart = top.range?.[0] ?? 0;
+  const topEnd = top.range?.[1] ?? topStart;
+  [index.startLine, index.endLine] = lines(topStart, topEnd);
+  // A stack, not recursion: the document may nest as deeply as the YAML reader allows.
+  // `slot` is the cell that points at the node (-1: the root); `start`/`end` the offsets of the entry that holds it.
+  const todo: Array<{ node: unknown; slot: number; start: number; end: number }> = [{ node: top, slot: -1, start: topStart, end: topEnd }];
+  while (todo.length) {
+    const { node, slot, start, end } = todo.pop()!;
+    let o = -1;
+    if (isMap(node)) {
+      o = cells.length;
+      const pairs = node.items;
+      cells.push(MAP, pairs.length, keys.length);
+      for (const p of pairs) keys.push(isScalar(p.key) ? String(p.key.value) : undefined);
+      for (const p of pairs) {
+        const k = p.key as YamlNode | null;
+        const v = p.value as YamlNode | null;
+        // A pair whose key is not a scalar is never found (its key is undefined).
+        if (!isScalar(k)) {
+          cells.push(-1, -1, -1);
+          continue;
+        }
+        const from = k.range?.[0] ?? start;
+        const to = v?.range?.[1] ?? k.range?.[1] ?? end;
+        cells.push(...lines(from, to), -1);
+        todo.push({ node: v, slot: cells.length - 1, start: from, end: to });
+      }
+    } else if (isSeq(node)) {
+      o = cells.length;
+      const items = node.items as unknown[];
+      cells.push(SEQ, items.length, -1);
+      for (const item of items) {
+        const range = (item as YamlNode | null)?.range;
+        if (!range) {
+          cells.push(-1, -1, -1);
+          continue;
+        }
+        cells.push(...lines(range[0], range[1]), -1);
+        todo.push({ node: item, slot: cells.length - 1, start: range[0], end: range[1] });
+      }
+    }
+    if (slot < 0) index.root = o;
+    else cells[slot] = o;
+  }
+  return index;
 }
 
 function yamlError(file: string, line: number | undefined, e: unknown): BulkheadError {

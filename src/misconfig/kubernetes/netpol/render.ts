@@ -10,15 +10,36 @@
  * KiB for the CLI to write as they come; `renderConnectivity` joins them for
  * small outputs.
  */
-import { connectionsOf, rawConnectionsOf, type Connection, type Connectivity, type Endpoint, type EndpointRef, type ExternalGroup } from './connectivity.js';
-import { connText } from './ports.js';
+import { connectionsOf, endpointOfRef, rawConnectionsOf, type Connection, type Connectivity, type Endpoint, type EndpointRef, type ExternalGroup } from './connectivity.js';
+import { connJson, connText, type ConnJson } from './ports.js';
 import type { Workload } from './types.js';
 
 export const CONNECTIVITY_FORMATS = ['json', 'text', 'dot', 'mermaid'] as const;
 export type ConnectivityFormat = (typeof CONNECTIVITY_FORMATS)[number];
 
+/**
+ * Every connection in the JSON shape, for the scan result. A cluster without
+ * policies has one per pair of workloads (millions), so the endpoint of a
+ * workload and the port list of a connection set are built once and shared
+ * by every connection that names them: read-only, like the rest of a result.
+ */
 export function connectivityJson(c: Connectivity): { connections: Connection[] } {
-  return { connections: [...connectionsOf(c)] };
+  const t = c.model.conns;
+  const workloads = new Map<Workload, Endpoint>();
+  const conns = new Map<number, ConnJson>();
+  const endpoint = (r: EndpointRef): Endpoint => {
+    if (!('workload' in r)) return endpointOfRef(r);
+    let e = workloads.get(r.workload);
+    if (!e) workloads.set(r.workload, (e = endpointOfRef(r)));
+    return e;
+  };
+  const connections: Connection[] = [];
+  for (const r of rawConnectionsOf(c)) {
+    let conn = conns.get(r.conn);
+    if (conn === undefined) conns.set(r.conn, (conn = connJson(t.get(r.conn))));
+    connections.push({ src: endpoint(r.src), dst: endpoint(r.dst), conn });
+  }
+  return { connections };
 }
 
 const isExternal = (e: Endpoint): e is { cidr: string; except: string[] } => 'cidr' in e;
