@@ -7,6 +7,7 @@
  */
 import { BulkheadError } from '../core/errors.js';
 import type { ScanResult } from '../core/types.js';
+import { callServer, notFromBulkhead } from '../server/client.js';
 
 export interface SubmitRequest {
   server: string;
@@ -37,67 +38,27 @@ export function serverBase(url: string): URL {
   return u;
 }
 
-async function call(req: SubmitRequest, method: string, pathname: string, body?: unknown): Promise<unknown> {
-  const url = new URL(pathname, serverBase(req.server));
-  const where = url.toString();
-  let res: Response;
-  try {
-    res = await (req.fetchImpl ?? fetch)(url, {
-      method,
-      headers: { ...(req.token ? { authorization: `Bearer ${req.token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new BulkheadError('SERVER_UNAVAILABLE', `cannot reach the Bulkhead server: ${cause?.code ?? cause?.message ?? (err as Error).message}`, {
-      where,
-      hint: 'check --server and that the server is running (for a private CA set NODE_EXTRA_CA_CERTS)',
-      cause: err,
-    });
+async function call(req: SubmitRequest, method: 'GET' | 'POST', pathname: string, body?: unknown): Promise<unknown> {
+  const answer = await callServer({
+    url: new URL(pathname, serverBase(req.server)),
+    token: req.token,
+    method,
+    body,
+    maxBytes: MAX_RESPONSE,
+    ...(req.fetchImpl ? { fetchImpl: req.fetchImpl } : {}),
+    authHint: (status) => (status === 401 ? 'set BULKHEAD_SERVER_TOKEN to an API token' : 'the token needs the scanner role to submit scans'),
+    setting: '--server',
+  });
+  const { status, json, where } = answer;
+  const message = (json as { message?: string } | undefined)?.message;
+  if (status >= 400 && status < 500) {
+    const hint = (json as { hint?: string } | undefined)?.hint;
+    throw new BulkheadError('USAGE', `the server rejected the request (${status}${message ? `: ${message}` : ''})`, { where, ...(hint ? { hint } : {}) });
   }
-  const text = await boundedText(res, where);
-  let json: unknown = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    /* reported below when the status says it should have been JSON */
-  }
-  const message = (json as { message?: string } | null)?.message;
-  if (res.status === 401 || res.status === 403) {
-    throw new BulkheadError('SERVER_AUTH', `the server refused the request (${res.status}${message ? `: ${message}` : ''})`, {
-      where,
-      hint: res.status === 401 ? 'set BULKHEAD_SERVER_TOKEN to an API token' : 'the token needs the scanner role to submit scans',
-    });
-  }
-  if (res.status >= 400 && res.status < 500) {
-    const hint = (json as { hint?: string } | null)?.hint;
-    throw new BulkheadError('USAGE', `the server rejected the scan (${res.status}${message ? `: ${message}` : ''})`, { where, ...(hint ? { hint } : {}) });
-  }
-  if (res.status >= 500) throw new BulkheadError('SERVER_UNAVAILABLE', `the server failed (${res.status}${message ? `: ${message}` : ''})`, { where, hint: 'see the server log' });
-  if (json === null || typeof json !== 'object') throw new BulkheadError('SERVER_UNAVAILABLE', 'the server answered with something that is not JSON', { where, hint: 'is --server a Bulkhead server?' });
+  if (status >= 500) throw new BulkheadError('SERVER_UNAVAILABLE', `the server failed (${status}${message ? `: ${message}` : ''})`, { where, hint: 'see the server log' });
+  if (status >= 300) throw new BulkheadError('SERVER_UNAVAILABLE', `the server answered ${status} (redirects are not followed with a token)`, { where, hint: 'give --server the final URL' });
+  if (json === null || typeof json !== 'object') throw notFromBulkhead(answer, '--server');
   return json;
-}
-
-async function boundedText(res: Response, where: string): Promise<string> {
-  if (!res.body) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = res.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > MAX_RESPONSE) {
-        await reader.cancel();
-        throw new BulkheadError('SERVER_UNAVAILABLE', `the server's answer is larger than ${MAX_RESPONSE} bytes`, { where, hint: 'is --server a Bulkhead server?' });
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 interface ScanRow {

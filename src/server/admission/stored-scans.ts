@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { BulkheadError } from '../../core/errors.js';
 import { SEVERITIES, type Finding } from '../../core/types.js';
 import { vulnerabilitiesMatched } from '../../pipeline/scan.js';
+import { callServer, notFromBulkhead, type ServerAnswer } from '../client.js';
 import type { ScanServerConfig } from './config.js';
 import type { LookupContext, ScanLookup, StoredScan } from './gates.js';
 
@@ -59,55 +60,33 @@ export interface ServerLookupOptions {
   now?: () => number;
 }
 
-type Answer = { status: number; json: unknown; where: string };
+type Answer = ServerAnswer;
 
 /** A ScanLookup backed by a Bulkhead server's API. */
 export function serverScanLookup(server: ScanServerConfig, options: ServerLookupOptions = {}): ScanLookup {
   const base = new URL(server.url);
   const origin = base.origin;
-  const doFetch = options.fetchImpl ?? fetch;
   const now = options.now ?? Date.now;
   const cache = new Map<string, { at: number; scan: StoredScan }>();
 
   async function get(path: string, signal: AbortSignal): Promise<Answer> {
-    const url = new URL(path, base);
-    const where = url.toString();
-    let res: Response;
-    try {
-      res = await doFetch(url, {
-        headers: { accept: 'application/json', ...(server.token ? { authorization: `Bearer ${server.token}` } : {}) },
-        // Never follow a redirect with the token.
-        redirect: 'manual',
-        signal,
-      });
-    } catch (e) {
-      if (signal.aborted) throw new BulkheadError('SERVER_UNAVAILABLE', 'the Bulkhead server did not answer before the deadline', { where, hint: 'check the server load, or raise deadlineMs' });
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new BulkheadError('SERVER_UNAVAILABLE', `cannot reach the Bulkhead server: ${cause?.code ?? cause?.message ?? (e as Error).message}`, {
-        where,
-        hint: 'check server.url and that `bulkhead server` is running (for a private CA set NODE_EXTRA_CA_CERTS)',
-        cause: e,
-      });
+    const answer = await callServer({
+      url: new URL(path, base),
+      token: server.token,
+      signal,
+      maxBytes: MAX_SERVER_RESPONSE_BYTES,
+      ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
+      authHint: () =>
+        server.token ? `the token from ${server.tokenSource ?? 'the configuration'} is not accepted: give a current API token (viewer role)` : 'set server.tokenFile or BULKHEAD_SERVER_TOKEN to an API token (viewer role)',
+      setting: 'server.url',
+    });
+    const { status, json, where } = answer;
+    if (status === 404 && json && typeof json === 'object') return answer;
+    if (status < 200 || status >= 300) {
+      throw new BulkheadError('SERVER_UNAVAILABLE', `the Bulkhead server answered ${status}`, { where, hint: status >= 500 ? 'see the server log' : 'is server.url a Bulkhead server?' });
     }
-    const text = await boundedText(res, where);
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    if (res.status === 401 || res.status === 403) {
-      throw new BulkheadError('SERVER_AUTH', `the Bulkhead server refused the request (${res.status})`, {
-        where,
-        hint: server.token ? `the token from ${server.tokenSource ?? 'the configuration'} is not accepted: give a current API token (viewer role)` : 'set server.tokenFile or BULKHEAD_SERVER_TOKEN to an API token (viewer role)',
-      });
-    }
-    if (res.status === 404 && json && typeof json === 'object') return { status: 404, json, where };
-    if (res.status < 200 || res.status >= 300) {
-      throw new BulkheadError('SERVER_UNAVAILABLE', `the Bulkhead server answered ${res.status}`, { where, hint: res.status >= 500 ? 'see the server log' : 'is server.url a Bulkhead server?' });
-    }
-    if (json === undefined) throw new BulkheadError('SERVER_UNAVAILABLE', 'the Bulkhead server answered with something that is not JSON', { where, hint: 'is server.url a Bulkhead server?' });
-    return { status: res.status, json, where };
+    if (json === undefined) throw notFromBulkhead(answer, 'server.url');
+    return answer;
   }
 
   function read<T>(schema: z.ZodType<T>, answer: Answer, what: string): T {
@@ -153,33 +132,3 @@ export function serverScanLookup(server: ScanServerConfig, options: ServerLookup
   };
 }
 
-async function boundedText(res: Response, where: string): Promise<string> {
-  if (!res.body) return '';
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > MAX_SERVER_RESPONSE_BYTES) {
-    await res.body.cancel();
-    throw tooLarge(where);
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = res.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > MAX_SERVER_RESPONSE_BYTES) {
-        await reader.cancel();
-        throw tooLarge(where);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function tooLarge(where: string): BulkheadError {
-  return new BulkheadError('SERVER_UNAVAILABLE', `the Bulkhead server's answer is larger than ${MAX_SERVER_RESPONSE_BYTES} bytes`, { where, hint: 'is server.url a Bulkhead server?' });
-}
