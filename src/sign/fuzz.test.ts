@@ -14,6 +14,7 @@ import { encodePem, parsePem } from './pem.js';
 import { parsePolicy } from './policy.js';
 import { parseStatement } from './statement.js';
 import { parseStrictJson } from './strict-json.js';
+import { scryptCalls } from './testing/scrypt-spy.js';
 
 const RUNS = { numRuns: 150 };
 
@@ -22,16 +23,7 @@ const acceptedScrypt = (p: { N: number; r: number; p: number }) => [32768, 65536
 
 // Records the parameters of every scrypt derivation (and runs the real one), so
 // the hostile-envelope property can check what reached the KDF.
-const scryptSpy = vi.hoisted(() => ({ calls: [] as { N: number; r: number; p: number }[] }));
-vi.mock('node:crypto', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:crypto')>();
-  const scrypt = ((...args: Parameters<typeof real.scrypt>) => {
-    const opts = args[3] as { N: number; r: number; p: number };
-    scryptSpy.calls.push({ N: opts.N, r: opts.r, p: opts.p });
-    return (real.scrypt as (...a: unknown[]) => void)(...args);
-  }) as typeof real.scrypt;
-  return { ...real, default: { ...real, scrypt }, scrypt };
-});
+vi.mock('node:crypto', async (importOriginal) => (await import('./testing/scrypt-spy.js')).spyingCrypto(importOriginal));
 
 async function onlyBulkheadErrors(run: () => Promise<unknown> | unknown): Promise<void> {
   try {
@@ -74,18 +66,18 @@ describe('fuzz: key files', () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof({ arbitrary: wellFormed.map((e) => JSON.stringify(e)), weight: 3 }, { arbitrary: envelope.map((e) => JSON.stringify(e)), weight: 2 }, fc.json(), fc.string()), fc.constantFrom('ENCRYPTED SIGSTORE PRIVATE KEY', 'ENCRYPTED COSIGN PRIVATE KEY'), async (body, type) => {
         const pem = encodePem(type, Buffer.from(body));
-        scryptSpy.calls.length = 0;
+        scryptCalls.length = 0;
         await onlyBulkheadErrors(() => loadPrivateKey(pem, 'pw'));
         // The parameters are checked before deriving: scrypt never runs with a set outside the accepted ones.
-        expect(scryptSpy.calls.filter((p) => !acceptedScrypt(p))).toEqual([]);
+        expect(scryptCalls.filter((p) => !acceptedScrypt(p))).toEqual([]);
       }),
       { numRuns: 100 },
     );
     // The spy sees derivations (an accepted set that gets as far as scrypt is recorded).
-    scryptSpy.calls.length = 0;
+    scryptCalls.length = 0;
     const accepted = { kdf: { name: 'scrypt', params: { N: 32768, r: 8, p: 1 }, salt: 'c2FsdA==' }, cipher: { name: 'nacl/secretbox', nonce: Buffer.alloc(24).toString('base64') }, ciphertext: Buffer.alloc(32).toString('base64') };
     await onlyBulkheadErrors(() => loadPrivateKey(encodePem('ENCRYPTED SIGSTORE PRIVATE KEY', Buffer.from(JSON.stringify(accepted))), 'pw'));
-    expect(scryptSpy.calls).toEqual([{ N: 32768, r: 8, p: 1 }]);
+    expect(scryptCalls).toEqual([{ N: 32768, r: 8, p: 1 }]);
   });
 
   it('parsePem never throws and round-trips what encodePem writes', () => {

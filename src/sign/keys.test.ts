@@ -5,19 +5,11 @@ import { describeKey, ENCRYPTED_COSIGN_PEM, generateKeyPair, loadPrivateKey, loa
 import { resolveKeyPassword } from './password.js';
 import { signBytes, verifyBytes } from './signer.js';
 import { fixtureJson, fixtureText } from './testing/fixtures.js';
+import { scryptCalls } from './testing/scrypt-spy.js';
 
 // Every scrypt derivation goes through this spy (it calls the real scrypt), so
 // a test can say whether, and with which parameters, a key was derived.
-const scryptSpy = vi.hoisted(() => ({ calls: [] as { N: number; r: number; p: number }[] }));
-vi.mock('node:crypto', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:crypto')>();
-  const scrypt = ((...args: Parameters<typeof real.scrypt>) => {
-    const opts = args[3] as { N: number; r: number; p: number };
-    scryptSpy.calls.push({ N: opts.N, r: opts.r, p: opts.p });
-    return (real.scrypt as (...a: unknown[]) => void)(...args);
-  }) as typeof real.scrypt;
-  return { ...real, default: { ...real, scrypt }, scrypt };
-});
+vi.mock('node:crypto', async (importOriginal) => (await import('./testing/scrypt-spy.js')).spyingCrypto(importOriginal));
 
 interface KeyCase {
   file: string;
@@ -95,14 +87,14 @@ describe('go-securesystemslib vectors', () => {
   it('refuses scrypt parameters outside the accepted sets before deriving anything', async () => {
     const doc = JSON.parse(v.vectors[0]!.encryptedJson) as { kdf: { params: { N: number } } };
     doc.kdf.params.N = 2 ** 30;
-    scryptSpy.calls.length = 0;
+    scryptCalls.length = 0;
     const out = await decryptEnvelope(Buffer.from(JSON.stringify(doc)), v.passphraseUtf8);
     expect(out).toMatchObject({ ok: false, reason: 'unsupported' });
-    expect(scryptSpy.calls).toEqual([]);
+    expect(scryptCalls).toEqual([]);
     // The spy does see derivations: the untouched vector derives once, with its own parameters.
     const vec = JSON.parse(v.vectors[0]!.encryptedJson) as { kdf: { params: { N: number; r: number; p: number } } };
     await decryptEnvelope(Buffer.from(v.vectors[0]!.encryptedJson), v.passphraseUtf8);
-    expect(scryptSpy.calls).toEqual([vec.kdf.params]);
+    expect(scryptCalls).toEqual([vec.kdf.params]);
   });
 });
 
