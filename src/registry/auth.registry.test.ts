@@ -16,18 +16,10 @@ import { getManifest } from './manifests.js';
 import type { RegistryOptions } from './options.js';
 import { hasRegistry, optionsFor, startRegistry, type TestRegistry } from './testing/registry-server.js';
 import { pushTinyImage } from './testing/tiny-image.js';
+import { rejection } from '../../test/helpers/errors.js';
 
 if (!hasRegistry) console.warn('skipping registry auth tests: /usr/bin/docker-registry is missing (apt-get install docker-registry)');
 
-async function caught(p: Promise<unknown>): Promise<BulkheadError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(BulkheadError);
-    return e as BulkheadError;
-  }
-  throw new Error('expected a BulkheadError');
-}
 
 async function pull(reg: TestRegistry, options: RegistryOptions, repo = 'team/app', tag = 'v1') {
   const client = new RegistryClient(reg.host, options);
@@ -60,7 +52,7 @@ describe.skipIf(!hasRegistry)('basic auth (htpasswd)', () => {
   });
 
   it('asks anonymous users to log in', async () => {
-    const e = await caught(pull(reg, optionsFor(reg)));
+    const e = await rejection(pull(reg, optionsFor(reg)));
     expect(e.code).toBe('REGISTRY_AUTH');
     expect(e.exitCode).toBe(3);
     expect(e.hint).toContain(`docker login ${reg.host}`);
@@ -71,7 +63,7 @@ describe.skipIf(!hasRegistry)('basic auth (htpasswd)', () => {
   });
 
   it('reports a wrong password as REGISTRY_AUTH (exit 3) naming where the credentials came from, never the secret', async () => {
-    const e = await caught(pull(reg, optionsFor(reg, { username: reg.username!, password: 'wrong-password-xyz' })));
+    const e = await rejection(pull(reg, optionsFor(reg, { username: reg.username!, password: 'wrong-password-xyz' })));
     expect(e.code).toBe('REGISTRY_AUTH');
     expect(e.exitCode).toBe(3);
     expect(e.message).toContain('refused the credentials');
@@ -85,7 +77,7 @@ describe.skipIf(!hasRegistry)('basic auth (htpasswd)', () => {
     const key = `BULKHEAD_REGISTRY_${hostEnvKey(reg.host)}`;
     const both = { BULKHEAD_REGISTRY_USERNAME: 'nobody', BULKHEAD_REGISTRY_PASSWORD: 'bad', [`${key}_USERNAME`]: reg.username!, [`${key}_PASSWORD`]: reg.password! };
     expect((await pull(reg, optionsFor(reg, { env: both }))).digest).toBe(digest);
-    const wrong = await caught(pull(reg, optionsFor(reg, { env: { BULKHEAD_REGISTRY_USERNAME: reg.username!, BULKHEAD_REGISTRY_PASSWORD: 'nope-123' } })));
+    const wrong = await rejection(pull(reg, optionsFor(reg, { env: { BULKHEAD_REGISTRY_USERNAME: reg.username!, BULKHEAD_REGISTRY_PASSWORD: 'nope-123' } })));
     expect(wrong.hint).toContain('env BULKHEAD_REGISTRY_USERNAME');
     noSecrets(wrong, 'nope-123');
   });
@@ -129,11 +121,11 @@ describe.skipIf(!hasRegistry)('basic auth (htpasswd)', () => {
     const dir = path.join(tmp, 'docker-store');
     await mkdir(dir);
     await writeFile(path.join(dir, 'config.json'), JSON.stringify({ credsStore: 'empty' }));
-    const none = await caught(pull(reg, optionsFor(reg, { dockerConfigDir: dir, env: { PATH: `${bin}:${process.env.PATH ?? ''}` } })));
+    const none = await rejection(pull(reg, optionsFor(reg, { dockerConfigDir: dir, env: { PATH: `${bin}:${process.env.PATH ?? ''}` } })));
     expect(none.code).toBe('REGISTRY_AUTH');
     expect(none.message).toContain('requires authentication');
     await writeFile(path.join(dir, 'config.json'), JSON.stringify({ credsStore: 'not-installed-anywhere' }));
-    const missing = await caught(pull(reg, optionsFor(reg, { dockerConfigDir: dir })));
+    const missing = await rejection(pull(reg, optionsFor(reg, { dockerConfigDir: dir })));
     expect(missing.code).toBe('TOOL_MISSING');
     expect(missing.hint).toContain('docker-credential-not-installed-anywhere');
   });
@@ -179,7 +171,7 @@ describe.skipIf(!hasRegistry)('token auth (bearer JWT from our token service)', 
       expect((await pull(reg, optionsFor(reg, { dockerConfigDir: dir }))).digest).toBe(digest);
       expect(reg.token!.requests.slice(before).map((r) => [r.method, r.user])).toEqual([['POST', reg.username]]);
       await writeFile(path.join(dir, 'config.json'), JSON.stringify({ auths: { [reg.host]: { identitytoken: 'revoked' } } }));
-      const e = await caught(pull(reg, optionsFor(reg, { dockerConfigDir: dir })));
+      const e = await rejection(pull(reg, optionsFor(reg, { dockerConfigDir: dir })));
       expect(e.code).toBe('REGISTRY_AUTH');
       expect(e.hint).toContain(path.join(dir, 'config.json'));
       noSecrets(e, 'revoked');
@@ -189,13 +181,13 @@ describe.skipIf(!hasRegistry)('token auth (bearer JWT from our token service)', 
   });
 
   it('asks anonymous users to log in when the token service grants them nothing', async () => {
-    const e = await caught(pull(reg, optionsFor(reg)));
+    const e = await rejection(pull(reg, optionsFor(reg)));
     expect(e.code).toBe('REGISTRY_AUTH');
     expect(e.hint).toContain('--password-stdin');
   });
 
   it('reports a wrong password as REGISTRY_AUTH from the token service', async () => {
-    const e = await caught(pull(reg, optionsFor(reg, { username: reg.username!, password: 'bad-token-pw' })));
+    const e = await rejection(pull(reg, optionsFor(reg, { username: reg.username!, password: 'bad-token-pw' })));
     expect(e.code).toBe('REGISTRY_AUTH');
     expect(e.exitCode).toBe(3);
     expect(e.message).toContain('token service refused the credentials');
@@ -205,7 +197,7 @@ describe.skipIf(!hasRegistry)('token auth (bearer JWT from our token service)', 
 
   it('refuses to send credentials to a plain-HTTP token service that is not listed insecure', async () => {
     const options = optionsFor(reg, { username: reg.username!, password: reg.password!, insecureRegistries: [reg.host] });
-    const e = await caught(pull(reg, options));
+    const e = await rejection(pull(reg, options));
     expect(e.code).toBe('REGISTRY_PROTOCOL');
     expect(e.hint).toContain(reg.token!.host);
   });
@@ -228,7 +220,7 @@ describe.skipIf(!hasRegistry)('token auth with anonymous pull', () => {
     expect((await pull(reg, optionsFor(reg), 'public/app', 'v1')).mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
     const c = new RegistryClient(reg.host, optionsFor(reg));
     try {
-      const e = await caught(pushTinyImage(c, 'public/app', 'v2'));
+      const e = await rejection(pushTinyImage(c, 'public/app', 'v2'));
       expect(e.code).toBe('REGISTRY_AUTH');
       expect(reg.token!.requests.some((r) => r.user === undefined && r.scopes.includes('repository:public/app:pull,push'))).toBe(true);
     } finally {

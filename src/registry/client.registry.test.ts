@@ -8,28 +8,19 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaType } from '../artifact/image/oci-schema.js';
-import { BulkheadError } from '../core/errors.js';
 import { blobExists, getBlob, openBlob } from './blobs.js';
 import { RegistryClient } from './client.js';
 import { listCatalog, listReferrers, listTags } from './lists.js';
 import { getManifest, headManifest, putManifest } from './manifests.js';
 import { blobDataPath, FIXTURE_LAYOUT, hasFixtures, hasRegistry, optionsFor, pushFixture, startRegistry, type TestRegistry } from './testing/registry-server.js';
 import { startUpload, uploadBlob } from './uploads.js';
+import { rejection } from '../../test/helpers/errors.js';
 
 if (!hasRegistry) console.warn('skipping registry tests: /usr/bin/docker-registry is missing (apt-get install docker-registry)');
 if (!hasFixtures) console.warn(`skipping registry tests: the shared fixtures are missing (${FIXTURE_LAYOUT})`);
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-async function caught(p: Promise<unknown>): Promise<BulkheadError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(BulkheadError);
-    return e as BulkheadError;
-  }
-  throw new Error('expected a BulkheadError');
-}
 
 async function drainStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -85,7 +76,7 @@ describe.skipIf(!hasRegistry || !hasFixtures)('registry client against docker-re
     // Still valid JSON (the registry parses manifests it serves), but other bytes.
     const stored = (await readFile(file, 'utf8')).replace('"n":"', '"n":"z');
     await writeFile(file, stored);
-    const e = await caught(getManifest(client, 'scratch/tamper', digest));
+    const e = await rejection(getManifest(client, 'scratch/tamper', digest));
     expect(e.code).toBe('DIGEST_MISMATCH');
     expect(e.where).toContain(`/v2/scratch/tamper/manifests/${digest}`);
   });
@@ -99,11 +90,11 @@ describe.skipIf(!hasRegistry || !hasFixtures)('registry client against docker-re
     stored[1234] = stored[1234]! ^ 0xff;
     await writeFile(file, stored);
     const stream = await openBlob(client, 'scratch/blobs', digest);
-    const e = await caught(drainStream(stream));
+    const e = await rejection(drainStream(stream));
     expect(e.code).toBe('DIGEST_MISMATCH');
     expect(e.message).toContain(digest);
     expect(e.where).toBe(`http://${reg.host}/v2/scratch/blobs/blobs/${digest}`);
-    const small = await caught(getBlob(client, 'scratch/blobs', digest, 1 << 20));
+    const small = await rejection(getBlob(client, 'scratch/blobs', digest, 1 << 20));
     expect(small.code).toBe('DIGEST_MISMATCH');
   });
 
@@ -137,7 +128,7 @@ describe.skipIf(!hasRegistry || !hasFixtures)('registry client against docker-re
     expect(digest).toBe(sha(manifest));
     expect(await putManifest(client, 'push/m', digest, manifest, MediaType.ociManifest)).toBe(digest);
     expect((await getManifest(client, 'push/m', 'v1')).digest).toBe(digest);
-    const wrong = await caught(putManifest(client, 'push/m', `sha256:${'0'.repeat(64)}`, manifest, MediaType.ociManifest));
+    const wrong = await rejection(putManifest(client, 'push/m', `sha256:${'0'.repeat(64)}`, manifest, MediaType.ociManifest));
     expect(wrong.code).toBe('DIGEST_MISMATCH');
   });
 
@@ -199,20 +190,20 @@ describe.skipIf(!hasRegistry || !hasFixtures)('registry client against docker-re
   });
 
   it('says REGISTRY_NOT_FOUND for a missing image, tag or repository, with the URL', async () => {
-    const missingTag = await caught(getManifest(client, 'library/debian', 'nope'));
+    const missingTag = await rejection(getManifest(client, 'library/debian', 'nope'));
     expect(missingTag.code).toBe('REGISTRY_NOT_FOUND');
     expect(missingTag.where).toBe(`http://${reg.host}/v2/library/debian/manifests/nope`);
     expect(missingTag.message).toContain('MANIFEST_UNKNOWN');
     expect(missingTag.exitCode).toBe(3);
-    expect((await caught(getManifest(client, 'no/such/repo', 'latest'))).code).toBe('REGISTRY_NOT_FOUND');
-    expect((await caught(listTags(client, 'no/such/repo'))).code).toBe('REGISTRY_NOT_FOUND');
+    expect((await rejection(getManifest(client, 'no/such/repo', 'latest'))).code).toBe('REGISTRY_NOT_FOUND');
+    expect((await rejection(listTags(client, 'no/such/repo'))).code).toBe('REGISTRY_NOT_FOUND');
     expect(await headManifest(client, 'library/debian', 'nope')).toBeUndefined();
   });
 
   it('never falls back to plain HTTP silently, not even for 127.0.0.1', async () => {
     const strict = new RegistryClient(reg.host, optionsFor(reg, { insecureRegistries: [] }));
     try {
-      const e = await caught(getManifest(strict, 'library/debian', 'debian-bookworm'));
+      const e = await rejection(getManifest(strict, 'library/debian', 'debian-bookworm'));
       expect(e.code).toBe('REGISTRY_UNAVAILABLE');
       expect(e.message).toMatch(/plain HTTP/);
       expect(e.hint).toContain(`--insecure-registry ${reg.host}`);

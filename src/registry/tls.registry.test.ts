@@ -6,23 +6,14 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BulkheadError } from '../core/errors.js';
 import { RegistryClient } from './client.js';
 import { getManifest } from './manifests.js';
 import { hasRegistry, optionsFor, startRegistry, type TestRegistry } from './testing/registry-server.js';
 import { pushTinyImage } from './testing/tiny-image.js';
+import { rejection } from '../../test/helpers/errors.js';
 
 if (!hasRegistry) console.warn('skipping registry TLS tests: /usr/bin/docker-registry is missing (apt-get install docker-registry)');
 
-async function caught(p: Promise<unknown>): Promise<BulkheadError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(BulkheadError);
-    return e as BulkheadError;
-  }
-  throw new Error('expected a BulkheadError');
-}
 
 describe.skipIf(!hasRegistry)('TLS with a private CA (and basic auth over it)', () => {
   let reg: TestRegistry;
@@ -53,7 +44,7 @@ describe.skipIf(!hasRegistry)('TLS with a private CA (and basic auth over it)', 
     const c = new RegistryClient(reg.host, optionsFor(reg, { caFile: undefined, username: reg.username!, password: reg.password! }));
     try {
       const started = Date.now();
-      const e = await caught(getManifest(c, 'secure/app', 'v1'));
+      const e = await rejection(getManifest(c, 'secure/app', 'v1'));
       expect(e.code).toBe('REGISTRY_UNAVAILABLE');
       expect(e.message).toMatch(/TLS certificate of 127\.0\.0\.1:\d+ is not trusted/);
       expect(e.hint).toContain('--ca-file');
@@ -66,14 +57,14 @@ describe.skipIf(!hasRegistry)('TLS with a private CA (and basic auth over it)', 
 
   it('says when the CA file is unreadable or not PEM', async () => {
     const missing = new RegistryClient(reg.host, optionsFor(reg, { caFile: path.join(reg.storageDir, 'nope.pem') }));
-    const e1 = await caught(getManifest(missing, 'secure/app', 'v1'));
+    const e1 = await rejection(getManifest(missing, 'secure/app', 'v1'));
     expect(e1.code).toBe('USAGE');
     expect(e1.hint).toContain('--ca-file');
     missing.close();
     const junk = path.join(reg.storageDir, 'junk.pem');
     await writeFile(junk, 'not a certificate');
     const bad = new RegistryClient(reg.host, optionsFor(reg, { caFile: junk }));
-    const e2 = await caught(getManifest(bad, 'secure/app', 'v1'));
+    const e2 = await rejection(getManifest(bad, 'secure/app', 'v1'));
     expect(e2.message).toContain('no PEM certificate');
     bad.close();
   });

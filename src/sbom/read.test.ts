@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BulkheadError } from '../core/errors.js';
 import type { Package } from '../core/types.js';
 import { renderCycloneDx } from './cyclonedx.js';
 import { FOUND_BY, readSbom, SBOM_LIMITS } from './read.js';
 import { renderSpdxJson } from './spdx.js';
 import { fsScan, imageScan } from './testdata/scan-result.js';
+import { thrown } from '../../test/helpers/errors.js';
 
 const byId = (a: Package, b: Package) => (a.id < b.id ? -1 : 1);
 const core = (p: Package) => ({ name: p.name, version: p.version, type: p.type, purl: p.purl });
@@ -14,15 +14,6 @@ const kept = (p: Package) => {
   return { ...rest, layer: layer && { index: layer.index, diffID: layer.diffID, digest: layer.digest } };
 };
 
-function thrown(fn: () => unknown): BulkheadError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BulkheadError);
-    return e as BulkheadError;
-  }
-  throw new Error('expected a BulkheadError');
-}
 
 describe.each([
   ['cyclonedx', renderCycloneDx, '1.6'],

@@ -6,6 +6,7 @@ import { resolveKeyPassword } from './password.js';
 import { signBytes, verifyBytes } from './signer.js';
 import { fixtureJson, fixtureText } from './testing/fixtures.js';
 import { scryptCalls } from './testing/scrypt-spy.js';
+import { rejection } from '../../test/helpers/errors.js';
 
 // Every scrypt derivation goes through this spy (it calls the real scrypt), so
 // a test can say whether, and with which parameters, a key was derived.
@@ -23,15 +24,6 @@ interface KeyCase {
 
 const index = fixtureJson<{ keys: KeyCase[] }>('keys', 'index.json');
 
-async function rejection(p: Promise<unknown>): Promise<BulkheadError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(BulkheadError);
-    return e as BulkheadError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('cosign key fixtures (keys/index.json)', () => {
   for (const k of index.keys) {

@@ -5,13 +5,12 @@
  * and matches a local scan of the same image with the same database.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, type CliIO } from '../../src/cli/main.js';
 import type { ScanResult } from '../../src/core/types.js';
-import { hasRegistry, optionsFor, pushFixture, startRegistry, type TestRegistry } from '../../src/registry/testing/registry-server.js';
+import { freePort, hasRegistry, optionsFor, pushFixture, startRegistry, type TestRegistry } from '../../src/registry/testing/registry-server.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { importDb } from '../../src/vuln/db/index.js';
 import { hasShared, SHARED_OCI } from '../helpers/shared-fixtures.js';
@@ -118,12 +117,7 @@ describe.skipIf(skipReason !== undefined)('scans submitted to a server from the 
     expect(local.code).toBe(2);
     expect(local.stderr).toContain('is not a registry reference');
 
-    const closed = await new Promise<number>((resolve) => {
-      const srv = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = srv.address() as net.AddressInfo;
-        srv.close(() => resolve(port));
-      });
-    });
+    const closed = await freePort();
     const down = await cli(['image', ref, '--server', `http://127.0.0.1:${closed}`], { BULKHEAD_SERVER_TOKEN: token });
     expect(down.code).toBe(3);
     expect(down.stderr).toContain(`cannot reach the Bulkhead server: ECONNREFUSED (at http://127.0.0.1:${closed}/api/v1/scans)`);

@@ -13,6 +13,7 @@ import type { ArtifactStore } from '../../sign/index.js';
 import type { LookupContext } from './gates.js';
 import { requestResolver, requestScopedStores, scanDigestOf } from './resolve.js';
 import { MAX_SERVER_RESPONSE_BYTES, serverScanLookup } from './stored-scans.js';
+import { rejection } from '../../../test/helpers/errors.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const OTHER = `sha256:${'b'.repeat(64)}`;
@@ -52,14 +53,6 @@ const healthy: Route = (req, res) => {
 const lookup = (extra: { token?: string; cacheSeconds?: number; now?: () => number } = {}) =>
   serverScanLookup({ url: `${base}/`, cacheSeconds: extra.cacheSeconds ?? 0, ...(extra.token ? { token: extra.token, tokenSource: 'test' } : {}) }, extra.now ? { now: extra.now } : {});
 
-async function failure(p: Promise<unknown>): Promise<BulkheadError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(BulkheadError);
-  return e as BulkheadError;
-}
 
 describe('serverScanLookup', () => {
   it('reads the findings of the last scan, under the base path, with the token', async () => {
@@ -93,7 +86,7 @@ describe('serverScanLookup', () => {
     ];
     for (const [r, code, text] of cases) {
       route = r;
-      const e = await failure(lookup().latestFor('x/app:1', ctx()));
+      const e = await rejection(lookup().latestFor('x/app:1', ctx()));
       expect(e.code).toBe(code);
       expect(e.message).toContain(text);
       expect(e.where).toContain('/bulkhead/api/v1/');
@@ -115,18 +108,18 @@ describe('serverScanLookup', () => {
       res.on('close', () => (sent = Infinity));
       pump();
     };
-    const e = await failure(lookup().latestFor('x/app:1', ctx()));
+    const e = await rejection(lookup().latestFor('x/app:1', ctx()));
     expect(e.message).toContain(`larger than ${MAX_SERVER_RESPONSE_BYTES} bytes`);
   });
 
   it('an unreachable server is SERVER_UNAVAILABLE, and an aborted lookup says the deadline passed', async () => {
     const gone = serverScanLookup({ url: 'http://127.0.0.1:1/', cacheSeconds: 0 });
-    expect((await failure(gone.latestFor('x/app:1', ctx()))).message).toContain('cannot reach the Bulkhead server');
+    expect((await rejection(gone.latestFor('x/app:1', ctx()))).message).toContain('cannot reach the Bulkhead server');
     route = () => undefined; // never answers
     const controller = new AbortController();
     const pending = lookup().latestFor('x/app:1', { ...ctx(), signal: controller.signal });
     controller.abort();
-    expect((await failure(pending)).message).toContain('did not answer before the deadline');
+    expect((await rejection(pending)).message).toContain('did not answer before the deadline');
   });
 
   it('reuses a stored result for cacheSeconds, and never caches "none"', async () => {
@@ -205,7 +198,7 @@ describe('scanDigestOf', () => {
 
   it('a malformed index is MANIFEST_INVALID (a failure), not "none"', async () => {
     const store = memoryStore({ '1.0': index([{ digest: 'sha256:short', platform: { os: 'linux', architecture: 'amd64' } }]) });
-    expect((await failure(scanDigestOf(store, 'registry.example/app:1.0'))).code).toBe('MANIFEST_INVALID');
+    expect((await rejection(scanDigestOf(store, 'registry.example/app:1.0'))).code).toBe('MANIFEST_INVALID');
   });
 
   it('within a request, each manifest is fetched once however many gates ask', async () => {

@@ -9,14 +9,13 @@
  * Docker v2s2 manifest: same layers, another digest).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BulkheadError, exitCodeFor } from '../../core/errors.js';
 import { NO_VULN_DB_NOTICE } from '../../pipeline/scan.js';
 import { repositoryStore } from '../../registry/index.js';
-import { hasFixtures, hasRegistry, optionsFor, pushFixture, startRegistry, type TestRegistry } from '../../registry/testing/registry-server.js';
+import { freePort, hasFixtures, hasRegistry, optionsFor, pushFixture, startRegistry, type TestRegistry } from '../../registry/testing/registry-server.js';
 import { importDb } from '../../vuln/db/index.js';
 import { startServer, type RunningServer } from '../server.js';
 import type { AdmissionLogEvent } from './handler.js';
@@ -28,17 +27,6 @@ type Json = any;
 
 if (!hasRegistry || !hasFixtures) console.log('admission vulnerability gate test skipped: no docker-registry or no ../shared fixtures');
 
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!hasRegistry || !hasFixtures)('vulnerability gate with a Bulkhead server and scans on demand', () => {
   const dirs: string[] = [];
@@ -152,7 +140,7 @@ describe.skipIf(!hasRegistry || !hasFixtures)('vulnerability gate with a Bulkhea
   });
 
   it('a Bulkhead server that is down is a failure of ours: fail-closed refuses, fail-open admits with a warning', async () => {
-    const down = `http://127.0.0.1:${await closedPort()}`;
+    const down = `http://127.0.0.1:${await freePort()}`;
     const gate = `${serverAt(down)}vulnerabilities:\n  maxSeverity: critical\n  unscanned: allow\n`;
     const closed = await serve(`${base()}failurePolicy: closed\n${gate}`);
     const c = await post(closed, tls.ca, podWith(stored));

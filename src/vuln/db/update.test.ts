@@ -4,11 +4,11 @@ import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BulkheadError } from '../../core/errors.js';
 import { BucketServer } from './testdata/bucket-server.js';
 import { parseRetryAfter } from './http.js';
 import { VulnDb, dbStatus, type DbStatus } from './store.js';
 import { ensureDb, parseListingLine, updateDb, type UpdateDbOptions } from './update.js';
+import { rejection } from '../../../test/helpers/errors.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -41,14 +41,6 @@ function presentStatus(): DbStatus {
   return s;
 }
 
-async function failure(p: Promise<unknown>): Promise<BulkheadError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(BulkheadError);
-  return e as BulkheadError;
-}
 
 describe('updateDb against a local bucket', () => {
   it('downloads all.zip on the first run, then only what modified_id.csv lists as newer', async () => {
@@ -145,7 +137,7 @@ describe('updateDb against a local bucket', () => {
       res.end('boom');
     });
     bucket.clearRequests();
-    const err = await failure(updateDb(options()));
+    const err = await rejection(updateDb(options()));
     expect(err.code).toBe('IO');
     expect(err.exitCode).toBe(3);
     expect(err.message).toBe('download failed with HTTP 500');
@@ -165,7 +157,7 @@ describe('updateDb against a local bucket', () => {
       res.writeHead(200, { 'content-length': half.length });
       res.end(half);
     });
-    const err = await failure(updateDb(options({ ecosystems: ['npm', 'PyPI'] })));
+    const err = await rejection(updateDb(options({ ecosystems: ['npm', 'PyPI'] })));
     expect(err.code).toBe('IO');
     expect(err.message).toMatch(/^the downloaded zip is damaged: /);
     expect(err.where).toBe(`${bucket.url}/PyPI/all.zip`);
@@ -181,7 +173,7 @@ describe('updateDb against a local bucket', () => {
       res.write(body!.subarray(0, 10));
       res.destroy();
     });
-    const err = await failure(updateDb(options({ ecosystems: ['npm'] })));
+    const err = await rejection(updateDb(options({ ecosystems: ['npm'] })));
     expect(err.code).toBe('IO');
     expect(err.where).toBe(`${bucket.url}/npm/all.zip`);
     expect(bucket.requests.filter((r) => r === '/npm/all.zip')).toHaveLength(3);
@@ -210,7 +202,7 @@ describe('updateDb against a local bucket', () => {
       res.write(body!.subarray(0, 10)); // and then nothing
     });
     // The idle timeout, not the vitest timeout, ends it: the error names the 200 ms without data, after one request.
-    const err = await failure(updateDb(options({ ecosystems: ['npm'], http: { ...FAST, retries: 0, timeoutMs: 200 } })));
+    const err = await rejection(updateDb(options({ ecosystems: ['npm'], http: { ...FAST, retries: 0, timeoutMs: 200 } })));
     expect(err.code).toBe('IO');
     expect(err.message).toMatch(/no data for 200 ms/);
     expect(bucket.requests).toEqual(['/npm/all.zip']);
@@ -241,8 +233,8 @@ describe('updateDb against a local bucket', () => {
     } finally {
       await other.stop();
     }
-    expect((await failure(updateDb(options({ ecosystems: ['../npm'] })))).code).toBe('USAGE');
-    expect((await failure(updateDb(options({ repository: 'file:///tmp' })))).code).toBe('USAGE');
+    expect((await rejection(updateDb(options({ ecosystems: ['../npm'] })))).code).toBe('USAGE');
+    expect((await rejection(updateDb(options({ repository: 'file:///tmp' })))).code).toBe('USAGE');
   });
 });
 
@@ -253,11 +245,11 @@ describe('offline', () => {
       fetched++;
       throw new Error('network used');
     }) as unknown as typeof fetch;
-    const err = await failure(updateDb(options({ offline: true, fetch: noNetwork })));
+    const err = await rejection(updateDb(options({ offline: true, fetch: noNetwork })));
     expect(err.code).toBe('CACHE_UNAVAILABLE');
     expect(err.message).toBe('no vulnerability database');
     expect(err.hint).toBe('run bulkhead db update, or bulkhead db import <zip|dir>');
-    expect((await failure(ensureDb(options({ offline: true, fetch: noNetwork })))).code).toBe('CACHE_UNAVAILABLE');
+    expect((await rejection(ensureDb(options({ offline: true, fetch: noNetwork })))).code).toBe('CACHE_UNAVAILABLE');
 
     expect(await ensureDb(options({ ecosystems: ['npm'] }))).toBe(path.join(dir, 'vulns.sqlite'));
     const result = await updateDb(options({ offline: true, fetch: noNetwork }));
@@ -274,7 +266,7 @@ describe('ensureDb', () => {
     raw.pragma('user_version = 99');
     raw.exec('CREATE TABLE t (x)');
     raw.close();
-    const offline = await failure(ensureDb(options({ offline: true })));
+    const offline = await rejection(ensureDb(options({ offline: true })));
     expect(offline.code).toBe('CACHE_UNAVAILABLE');
     expect(offline.message).toMatch(/schema version 99/);
     expect(bucket.requests).toEqual([]);
