@@ -103,6 +103,9 @@ export function registerPlatform(ctx: CliContext): void {
           io.stderr('warning: the vulnerability gate has no Bulkhead server (server.url) and no vulnerability database (vulnDb, --db-dir): every image counts as unscanned\n');
         }
         if (config.server && !config.server.token) io.stderr('warning: server.url is set without a token (server.tokenFile or BULKHEAD_SERVER_TOKEN): the server will likely refuse the lookups\n');
+        if (config.server && config.vulnDb && config.vulnerabilities) {
+          io.stderr('images scanned on demand are submitted to server.url by digest (POST /api/v1/scans) so it stores them: its token needs the scanner role, else each submission is logged as refused\n');
+        }
         const server = await startAdmissionServer({
           listen: o.listen,
           tlsCert: path.resolve(io.cwd, o.tlsCert),

@@ -114,7 +114,7 @@ export interface VulnerabilityContext {
   /** Resolution of image references to digests for the lookup (see LookupContext.resolve). */
   resolve?: (imageRef: string) => Promise<ResolvedImage>;
   scanner?: OnDemandScanner;
-  /** Called with a scan made on demand so the caller can store it; never called for dry-run requests. */
+  /** Called with a scan made on demand so the caller can store it (the handler only collects it here: it is handed over after the answer); never called for dry-run requests. */
   onScanned?: (imageRef: string, result: ScanResult) => Promise<void> | void;
   dryRun: boolean;
   signal: AbortSignal;

@@ -14,22 +14,33 @@ import { parseAdmissionReview, reviewResponse, uidOf, type AdmissionRequest, typ
 import { podUnchanged, subjectOf, type Subject } from './subject.js';
 import { requestResolver, requestScopedStores } from './resolve.js';
 import { serverScanLookup } from './stored-scans.js';
+import { createScanSubmitter, type ScanSubmissionEvent, type ScanSubmitter } from './submit.js';
 
 export interface AdmissionDependencies {
   /** Stored scan results (default: the Bulkhead server of the config's `server`, if any). */
   scanLookup?: ScanLookup;
   /** A scan on demand when nothing is stored. */
   scanner?: OnDemandScanner;
-  /** Store a scan made on demand (skipped for dry-run requests). */
+  /**
+   * Store a scan made on demand: called after the request's answer is
+   * decided, never awaited, errors logged; never for dry-run requests.
+   * Default: with the config's `server`, the image is submitted to it by
+   * digest (see submit.ts).
+   */
   onScanned?: (imageRef: string, result: ScanResult) => Promise<void> | void;
+  /** Replaces the default submitter to the config's `server` (tests: concurrency, window, fetch). */
+  scanSubmitter?: ScanSubmitter;
   /** The repository store for an image (default: the registry client with `registryOptions` and the config's registries). */
   storeFor?: (imageRef: string) => ArtifactStore;
   registryOptions?: RegistryOptions;
-  /** One line per decision, for the server's log. */
+  /** One line per decision (and per submission of a scan on demand), for the server's log. */
   log?: (event: AdmissionLogEvent) => void;
 }
 
-export interface AdmissionLogEvent {
+/** What the webhook logs: a decision, or what became of a scan on demand handed to the Bulkhead server (`event: 'scan-submission'`). */
+export type AdmissionLogEvent = AdmissionDecisionEvent | ScanSubmissionEvent;
+
+export interface AdmissionDecisionEvent {
   uid: string;
   kind?: string;
   namespace?: string;
@@ -83,6 +94,22 @@ export function createAdmissionHandler(config: AdmissionConfig, deps: AdmissionD
   const log = deps.log ?? (() => undefined);
   const scanLookup = deps.scanLookup ?? (config.server ? serverScanLookup(config.server) : undefined);
   const gateDeps: AdmissionDependencies = { ...deps, ...(scanLookup ? { scanLookup } : {}) };
+  const submitter = deps.onScanned ? undefined : (deps.scanSubmitter ?? (config.server ? createScanSubmitter(config.server, { log }) : undefined));
+  /** Hand the request's scans on demand over, once its answer is decided; nothing here can change or delay that answer. */
+  const storeScans = (uid: string, scanned: readonly { image: string; result: ScanResult }[]) => {
+    for (const { image, result } of scanned) {
+      if (submitter) {
+        submitter.submit(uid, image, result);
+        continue;
+      }
+      const failed = (e: unknown) => log({ event: 'scan-submission', uid, image, outcome: 'failed', message: e instanceof BulkheadError ? e.describe() : e instanceof Error ? e.message : String(e) });
+      try {
+        void Promise.resolve(deps.onScanned?.(image, result)).catch(failed);
+      } catch (e) {
+        failed(e);
+      }
+    }
+  };
 
   return async (review: unknown) => {
     const started = Date.now();
@@ -122,11 +149,16 @@ export function createAdmissionHandler(config: AdmissionConfig, deps: AdmissionD
       }, config.deadlineMs);
     });
     let results: GateResult[];
+    // Scans on demand of this request (not of dry runs), handed over once the answer is decided.
+    const scanned: { image: string; result: ScanResult }[] = [];
+    const onScanned = submitter || deps.onScanned ? (image: string, result: ScanResult) => void scanned.push({ image, result }) : undefined;
     try {
-      results = await Promise.race([runGates(config, gateDeps, subject, request, requestScopedStores(storeFor), controller.signal), deadline]);
+      results = await Promise.race([runGates(config, gateDeps, subject, request, requestScopedStores(storeFor), controller.signal, onScanned), deadline]);
     } catch (e) {
       const message = e instanceof BulkheadError ? e.describe() : e instanceof Error ? e.message : String(e);
-      return failure(config, request.uid, message, started, log, who);
+      const answer = failure(config, request.uid, message, started, log, who);
+      storeScans(request.uid, scanned);
+      return answer;
     } finally {
       clearTimeout(timer);
       // Whatever ended the race (answer, failure, deadline), nothing of this request keeps running.
@@ -136,6 +168,7 @@ export function createAdmissionHandler(config: AdmissionConfig, deps: AdmissionD
     const denied = results.flatMap((r) => r.denials);
     const outcome = !denied.length ? 'admitted' : config.mode === 'enforce' ? 'denied' : config.mode === 'warn' ? 'warned' : 'audited';
     log({ ...who, allowed: response.allowed, outcome, durationMs: Date.now() - started, ...(denied.length ? { message: denied.join('; ') } : {}) });
+    storeScans(request.uid, scanned);
     return reviewResponse(response);
   };
 }
@@ -147,6 +180,7 @@ async function runGates(
   request: AdmissionRequest,
   storeFor: (imageRef: string) => ArtifactStore,
   signal: AbortSignal,
+  onScanned: ((imageRef: string, result: ScanResult) => void) | undefined,
 ): Promise<GateResult[]> {
   const dryRun = request.dryRun === true;
   const [trust, vulns] = await Promise.all([
@@ -154,7 +188,7 @@ async function runGates(
     vulnerabilityGate(config, subject, {
       ...(deps.scanLookup ? { lookup: deps.scanLookup, resolve: requestResolver(storeFor, config.vulnerabilities?.platform) } : {}),
       ...(deps.scanner ? { scanner: deps.scanner } : {}),
-      ...(deps.onScanned ? { onScanned: deps.onScanned } : {}),
+      ...(onScanned ? { onScanned } : {}),
       dryRun,
       signal,
     }),
@@ -191,7 +225,7 @@ function failure(
   message: string,
   started: number,
   log: (event: AdmissionLogEvent) => void,
-  who: Partial<AdmissionLogEvent>,
+  who: Partial<AdmissionDecisionEvent>,
 ): AdmissionReviewResponse {
   const open = config.failurePolicy === 'open';
   log({ uid, ...who, allowed: open, outcome: open ? 'failed-open' : 'failed-closed', durationMs: Date.now() - started, message });

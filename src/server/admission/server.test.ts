@@ -190,6 +190,25 @@ describe('vulnerability gate', () => {
     expect(storedScans).toEqual(['busybox:1.36']);
   });
 
+  it('a failing onScanned is logged and never changes the answer', async () => {
+    const events: AdmissionLogEvent[] = [];
+    const rejecting = await serve(await configOf(gate), { scanner: async (ref) => scanResult(ref, [critical]), onScanned: () => Promise.reject(new Error('store is down')), log: (e) => events.push(e) });
+    const r = await post(rejecting, tls.ca, review('pod-privileged.json'));
+    expect(r.json!.response.allowed).toBe(false);
+    expect(r.json!.response.status!.code).toBe(403);
+    for (let i = 0; i < 100 && events.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(events.map((e) => e.outcome)).toEqual(['denied', 'failed']);
+    expect(events[1]).toMatchObject({ event: 'scan-submission', image: 'busybox:1.36', message: 'store is down' });
+
+    const throwing = await serve(await configOf(gate), {
+      scanner: async (ref) => scanResult(ref, []),
+      onScanned: () => {
+        throw new Error('sync failure');
+      },
+    });
+    expect((await post(throwing, tls.ca, review('pod-compliant.json'))).json!.response.allowed).toBe(true);
+  });
+
   it('a scan on demand that outlives the deadline: fail-open admits with a warning, fail-closed refuses', async () => {
     let aborted = 0;
     let finishedUnaborted = 0;

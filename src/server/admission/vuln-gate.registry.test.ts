@@ -18,7 +18,8 @@ import { repositoryStore } from '../../registry/index.js';
 import { freePort, hasFixtures, hasRegistry, optionsFor, pushFixture, startRegistry, type TestRegistry } from '../../registry/testing/registry-server.js';
 import { importDb } from '../../vuln/db/index.js';
 import { startServer, type RunningServer } from '../server.js';
-import type { AdmissionLogEvent } from './handler.js';
+import type { AdmissionDependencies, AdmissionLogEvent } from './handler.js';
+import { openOnDemandScanner } from './scanner.js';
 import { startAdmissionServer, type AdmissionServer } from './server.js';
 import { configOf, makeTls, post, review, type TestTls } from './testing.js';
 
@@ -94,9 +95,9 @@ describe.skipIf(!hasRegistry || !hasFixtures)('vulnerability gate with a Bulkhea
 
   const base = () => `pss:\n  default: { level: privileged }\nregistries:\n  insecure: ["${reg.host}"]\ndeadlineMs: 28000\n`;
   const serverAt = (url: string) => `server:\n  url: ${url}\n  tokenFile: token\n`;
-  const serve = async (yaml: string, token = viewerToken, log?: (e: AdmissionLogEvent) => void): Promise<string> => {
+  const serve = async (yaml: string, token = viewerToken, log?: (e: AdmissionLogEvent) => void, extra: AdmissionDependencies = {}): Promise<string> => {
     const config = await configOf(yaml, { token: `${token}\n` });
-    const server = await startAdmissionServer({ listen: '127.0.0.1:0', tlsCert: tls.cert, tlsKey: tls.key, config, dependencies: { registryOptions: optionsFor(reg), ...(log ? { log } : {}) } });
+    const server = await startAdmissionServer({ listen: '127.0.0.1:0', tlsCert: tls.cert, tlsKey: tls.key, config, dependencies: { registryOptions: optionsFor(reg), ...(log ? { log } : {}), ...extra } });
     admissions.push(server);
     return server.url;
   };
@@ -208,5 +209,103 @@ describe.skipIf(!hasRegistry || !hasFixtures)('vulnerability gate with a Bulkhea
     expect(exitCodeFor(e.code)).toBe(2);
     expect(e.where).toMatch(/admission\.yaml:\d+$/);
     expect(e.hint).toContain(`bulkhead db update --db-dir ${empty}`);
+  });
+
+  describe('scans on demand are submitted to the Bulkhead server', () => {
+    const gate = () => `${base()}${serverAt(bulkhead.url)}vulnerabilities:\n  maxSeverity: medium\n  unscanned: allow\n  scanBudgetMs: 27000\n`;
+    /** The real scanner over the example DB, counting its calls. */
+    const countedScanner = () => {
+      const onDemand = openOnDemandScanner({ dbDir, registry: optionsFor(reg) });
+      const counted = { calls: 0, close: () => onDemand.close() };
+      const scanner: AdmissionDependencies['scanner'] = (ref, budget, ctx) => {
+        counted.calls++;
+        return onDemand.scanner(ref, budget, ctx);
+      };
+      return { counted, scanner: scanner! };
+    };
+    const submissions = (events: AdmissionLogEvent[]) => events.filter((e) => 'event' in e && e.event === 'scan-submission');
+    const until = async (what: () => boolean | Promise<boolean>) => {
+      for (let i = 0; i < 600 && !(await what()); i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    const deniedForVulns = (r: Awaited<ReturnType<typeof post>>) => {
+      expect(r.json!.response.allowed).toBe(false);
+      expect(r.json!.response.status!.message).toContain(`image ${unstored} fails the vulnerability gate`);
+      expect(r.json!.response.status!.message).toContain('CVE-2021-44906 in minimist@1.2.0 is critical (above medium)');
+    };
+    let scannerToken: string;
+    beforeAll(async () => {
+      scannerToken = (await call('POST', '/api/v1/tokens', { name: 'admission-scanner', role: 'scanner' })).json.token as string;
+    });
+
+    it('a dry run submits nothing', async () => {
+      const { counted, scanner } = countedScanner();
+      try {
+        const events: AdmissionLogEvent[] = [];
+        const url = await serve(gate(), scannerToken, (e) => events.push(e), { scanner });
+        const dry = podWith(unstored);
+        dry['request'].dryRun = true;
+        deniedForVulns(await post(url, tls.ca, dry));
+        expect(counted.calls).toBe(1);
+        // A submission would be logged right after the answer; give it time to show up, then check the server too.
+        await new Promise((r) => setTimeout(r, 500));
+        expect(submissions(events)).toEqual([]);
+        expect((await call('GET', `/api/v1/images/${encodeURIComponent(unstoredDigest)}`)).status).toBe(404);
+        const listed = (await call('GET', '/api/v1/scans?limit=1000')).json.items as Json[];
+        expect(listed.filter((s) => String(s.target).includes(unstoredDigest))).toEqual([]);
+      } finally {
+        counted.close();
+      }
+    }, 60_000);
+
+    it('a token without the scanner role (403) is logged and changes nothing about the decision', async () => {
+      const { counted, scanner } = countedScanner();
+      try {
+        const events: AdmissionLogEvent[] = [];
+        const url = await serve(gate(), viewerToken, (e) => events.push(e), { scanner });
+        deniedForVulns(await post(url, tls.ca, podWith(unstored)));
+        await until(() => submissions(events).length > 0);
+        const [failed] = submissions(events);
+        expect(failed).toMatchObject({ event: 'scan-submission', outcome: 'failed', image: unstored, target: `${reg.host}/apps/node-v2@${unstoredDigest}` });
+        expect(failed!.message).toContain('the Bulkhead server refused the request (403)');
+        expect(failed!.message).toContain('scanner role');
+        expect(events.filter((e) => !('event' in e)).map((e) => e.outcome)).toEqual(['denied']);
+        expect((await call('GET', `/api/v1/images/${encodeURIComponent(unstoredDigest)}`)).status).toBe(404);
+      } finally {
+        counted.close();
+      }
+    }, 60_000);
+
+    it('the server stores the image scanned on demand, and the next admission reads it instead of scanning again', async () => {
+      const { counted, scanner } = countedScanner();
+      try {
+        const events: AdmissionLogEvent[] = [];
+        const url = await serve(gate(), scannerToken, (e) => events.push(e), { scanner });
+        deniedForVulns(await post(url, tls.ca, podWith(unstored)));
+        expect(counted.calls).toBe(1);
+        await until(() => submissions(events).length > 0);
+        const [submitted] = submissions(events);
+        expect(submitted).toMatchObject({ outcome: 'submitted', target: `${reg.host}/apps/node-v2@${unstoredDigest}` });
+        const scanId = (submitted as { scanId: string }).scanId;
+        let scan: Json;
+        await until(async () => {
+          scan = (await call('GET', `/api/v1/scans/${scanId}`)).json;
+          return scan?.status === 'done' || scan?.status === 'failed';
+        });
+        expect(scan.error).toBeNull();
+        expect(scan.status).toBe('done');
+        expect(scan.imageDigest).toBe(unstoredDigest);
+        const image = await call('GET', `/api/v1/images/${encodeURIComponent(unstoredDigest)}`);
+        expect(image.status).toBe(200);
+        expect(image.json.lastScanId).toBe(scanId);
+
+        // The same image again: judged from the stored scan, no second scan on demand, nothing submitted again.
+        deniedForVulns(await post(url, tls.ca, podWith(unstored)));
+        expect(counted.calls).toBe(1);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(submissions(events)).toHaveLength(1);
+      } finally {
+        counted.close();
+      }
+    }, 120_000);
   });
 });
