@@ -101,7 +101,7 @@ describe.skipIf(!hasRegistry || !hasFixtures)('registry images scanned by the se
     expect(img.signed).toBe(true);
     expect(img.signature.state).toBe('verified');
     expect(img.signature.signatures).toBe(1);
-    expect(img.signature.reason).toMatch(/^tag sha256-[a-f0-9]{64}\.sig layer 0: /);
+    expect(img.signature.reason).toMatch(new RegExp(`^in ${reg.host}/apps/signed: tag sha256-[a-f0-9]{64}\\.sig layer 0: `));
     expect(img.signature.keys).toHaveLength(1);
   }, 120_000);
 

@@ -2,15 +2,21 @@
  * The dashboard in real headless Chromium against the real server: scans of the
  * fixture images and the example image, then every page, with screenshots in
  * test-artifacts/screenshots/ and the numbers on screen checked against the API.
+ * With Debian's docker-registry and the shared fixtures, two images also come
+ * from a real registry (one signed with a generated key the server trusts, one
+ * unsigned), so the signature badges show real verification results.
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { hasShared, SHARED_OCI } from '../../test/helpers/shared-fixtures.js';
+import { repositoryStore } from '../../src/registry/index.js';
+import { hasFixtures, hasRegistry, optionsFor, pushFixture, startRegistry, type TestRegistry } from '../../src/registry/testing/registry-server.js';
+import { generateKeyPair, loadPublicKey, signImage, type PublicKey } from '../../src/sign/index.js';
 import { importDb } from '../../src/vuln/db/index.js';
-import type { FindingItem, ImageDetail, ImageItem, KubernetesView, Overview, Page as ApiPage, RegistryWatch, RuntimeAlert, ScanItem } from '../src/api/types.js';
+import type { FindingItem, ImageDetail, ImageItem, ImageSignature, KubernetesView, Overview, Page as ApiPage, RegistryWatch, RuntimeAlert, ScanItem } from '../src/api/types.js';
 import {
   apiClient,
   buildDashboard,
@@ -37,6 +43,21 @@ const TARGETS = [
   `oci:${path.join(repoRoot, 'examples/image')}:example`,
 ];
 
+/**
+ * Registry images: two different fixtures, since the signature status is kept per digest. They may have the
+ * same digests as the local fixture scans above (skopeo keeps OCI manifests as they are); then the registry
+ * scan adds a reference and a signature status to that image rather than a new image.
+ */
+const withRegistry = hasRegistry && hasFixtures;
+if (!withRegistry) console.warn('dashboard e2e: signature badges of registry images skipped: no /usr/bin/docker-registry or no ../shared fixtures');
+const REGISTRY_IMAGES = { signed: 'debian-bookworm', unsigned: 'app-python' } as const;
+type RegistryCase = keyof typeof REGISTRY_IMAGES;
+/** The badge text each expected signature state must show. */
+const BADGE: Record<RegistryCase, { state: ImageSignature['state']; signed: boolean; text: string }> = {
+  signed: { state: 'verified', signed: true, text: '✔ signed' },
+  unsigned: { state: 'unsigned', signed: false, text: '✘ unsigned' },
+};
+
 describe.skipIf('missing' in server)('dashboard end to end (real server, real Chromium)', () => {
   const token = `bh_e2e_${randomBytes(16).toString('hex')}`;
   let base = '';
@@ -46,25 +67,48 @@ describe.skipIf('missing' in server)('dashboard end to end (real server, real Ch
   let api: ReturnType<typeof apiClient>;
   const pageErrors: string[] = [];
   let failedScanId = '';
+  let reg: TestRegistry | undefined;
+  /** Registry scans: target and the digest the registry holds for it. */
+  const registryImages: Partial<Record<RegistryCase, { target: string; digest: string }>> = {};
+  /** The image digests of all done image scans: the images the API must list. */
+  const scannedDigests = new Set<string>();
 
   beforeAll(async () => {
     if ('missing' in server) return;
     rmSync(screenshotDir, { recursive: true, force: true });
     mkdirSync(screenshotDir, { recursive: true });
     const dbDir = tempDir('bulkhead-e2e-vulndb-');
-    await Promise.all([buildDashboard(), importDb({ dir: dbDir, source: path.join(repoRoot, 'examples/osv') })]);
-    const started = await server.startServer({ listen: '127.0.0.1:0', dataDir: tempDir('bulkhead-e2e-data-'), workers: 2, allowLocalTargets: true, dbDir, adminToken: token, logger: false, rescanIntervalMs: 0, watchIntervalMs: 0 });
+    const [, , verifyKeys] = await Promise.all([buildDashboard(), importDb({ dir: dbDir, source: path.join(repoRoot, 'examples/osv') }), withRegistry ? prepareRegistry() : undefined]);
+    const started = await server.startServer({
+      listen: '127.0.0.1:0',
+      dataDir: tempDir('bulkhead-e2e-data-'),
+      workers: 2,
+      allowLocalTargets: true,
+      dbDir,
+      adminToken: token,
+      logger: false,
+      rescanIntervalMs: 0,
+      watchIntervalMs: 0,
+      ...(reg && verifyKeys ? { registry: optionsFor(reg), verifyKeys } : {}),
+    });
     base = started.url.replace(/\/+$/, '');
     close = () => started.close();
     api = apiClient(base, token);
 
     const manifests = readFileSync(path.join(repoRoot, 'web/e2e/testdata/cluster.yaml'), 'utf8');
+    const imageTargets = allImageTargets();
     const submitted = await Promise.all([
-      ...TARGETS.map((target) => api.post<{ id: string }>('/scans', { target, kind: 'image' })),
+      ...imageTargets.map((target) => api.post<{ id: string }>('/scans', { target, kind: 'image' })),
       api.post<{ id: string }>('/scans', { target: 'e2e-cluster', kind: 'kubernetes', content: manifests }),
     ]);
     const finished = await Promise.all(submitted.map((s) => waitForScan(api, s.id, 150_000)));
-    finished.forEach((f, i) => expect(f, `scan of ${TARGETS[i] ?? 'cluster.yaml'}: ${f.error ?? ''}`).toMatchObject({ status: 'done' }));
+    finished.forEach((f, i) => expect(f, `scan of ${imageTargets[i] ?? 'cluster.yaml'}: ${f.error ?? ''}`).toMatchObject({ status: 'done' }));
+    for (const s of submitted.slice(0, imageTargets.length)) {
+      const digest = (await api.get<ScanItem>(`/scans/${encodeURIComponent(s.id)}`)).imageDigest;
+      expect(digest, `scan ${s.id} names its image`).toBeTruthy();
+      scannedDigests.add(digest!);
+    }
+    for (const [name, r] of Object.entries(registryImages)) expect(scannedDigests.has(r.digest), `the ${name} registry scan found the digest the registry holds`).toBe(true);
     const missing = await api.post<{ id: string }>('/scans', { target: MISSING_TARGET, kind: 'image' });
     failedScanId = missing.id;
     expect(await waitForScan(api, missing.id, 60_000)).toMatchObject({ status: 'failed' });
@@ -92,8 +136,28 @@ describe.skipIf('missing' in server)('dashboard end to end (real server, real Ch
   afterAll(async () => {
     await ctx?.close();
     await close?.();
+    await reg?.stop();
     removeTempDirs();
   });
+
+  /** Starts the registry, pushes the two fixtures and signs one; returns the key the server verifies with. */
+  async function prepareRegistry(): Promise<PublicKey[]> {
+    reg = await startRegistry();
+    const r = reg;
+    await Promise.all(Object.entries(REGISTRY_IMAGES).map(([name, fixture]) => pushFixture(r, fixture, `e2e/${name}`, { destTag: '1.0' })));
+    const key = await generateKeyPair('', { scrypt: { N: 32768, r: 8, p: 1 } });
+    for (const name of Object.keys(REGISTRY_IMAGES) as RegistryCase[]) {
+      const store = repositoryStore(`${r.host}/e2e/${name}`, optionsFor(r));
+      const manifest = await store.getManifest('1.0');
+      if (!manifest) throw new Error(`the registry has no ${r.host}/e2e/${name}:1.0 after pushing it`);
+      if (name === 'signed') await signImage(store, manifest.digest, store.repository, key.privateKey);
+      registryImages[name] = { target: `${r.host}/e2e/${name}:1.0`, digest: manifest.digest };
+    }
+    return [loadPublicKey(key.publicKeyPem, { where: 'dashboard e2e signing key' })];
+  }
+  function allImageTargets(): string[] {
+    return [...TARGETS, ...Object.values(registryImages).map((r) => r.target)];
+  }
 
   async function shot(name: string, fullPage = true) {
     await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage });
@@ -127,7 +191,7 @@ describe.skipIf('missing' in server)('dashboard end to end (real server, real Ch
     for (const k of ['images', 'scans', 'critical', 'high', 'fixable', 'runtimeAlerts24h'] as const) {
       expect(await page.getByTestId(`count-${k}`).locator('.tile-value').innerText(), k).toBe(String(o.counts[k]));
     }
-    expect(o.counts.images).toBe(TARGETS.length);
+    expect(o.counts.images).toBe(scannedDigests.size);
     if (o.topIssues.length) expect(await page.getByTestId('top-issues').locator('tbody tr').count()).toBe(o.topIssues.length);
     await expectNoErrorState();
     await shot('01-overview');
@@ -136,7 +200,7 @@ describe.skipIf('missing' in server)('dashboard end to end (real server, real Ch
   it('images: one row per image with totals and package counts from the API', async () => {
     await go('#/images', 'Images');
     const { items } = await api.get<ApiPage<ImageItem>>('/images');
-    expect(items).toHaveLength(TARGETS.length);
+    expect(items.map((i) => i.digest).sort()).toEqual([...scannedDigests].sort());
     const rows = page.getByTestId('images-table').locator('tbody tr');
     expect(await rows.count()).toBe(items.length);
     for (const i of items) {
@@ -148,6 +212,41 @@ describe.skipIf('missing' in server)('dashboard end to end (real server, real Ch
     }
     await expectNoErrorState();
     await shot('02-images');
+  });
+
+  it.skipIf(!withRegistry)('images: the registry images carry the signature badge of their verification', async () => {
+    const { items } = await api.get<ApiPage<ImageItem>>('/images');
+    for (const name of Object.keys(REGISTRY_IMAGES) as RegistryCase[]) {
+      const { target, digest } = registryImages[name]!;
+      const item = items.find((i) => i.digest === digest);
+      expect(item, `${target} in the images list`).toBeDefined();
+      expect(item!.signature?.state, target).toBe(BADGE[name].state);
+      expect(item!.signed, target).toBe(BADGE[name].signed);
+      const badge = page.locator(`tr[data-digest="${digest}"] .badge`);
+      expect(await badge.innerText(), target).toBe(BADGE[name].text);
+      // The tooltip gives the API's reason.
+      expect(await badge.getAttribute('title'), target).toContain(item!.signature!.reason);
+    }
+    await page.getByTestId('images-table').screenshot({ path: path.join(screenshotDir, '02-images-signatures.png') });
+  });
+
+  it.skipIf(!withRegistry)('image detail: the signature badge and the reason from the API', async () => {
+    // The next test starts from the images list: go back there whatever happens here.
+    onTestFinished(() => go('#/images', 'Images'));
+    for (const name of Object.keys(REGISTRY_IMAGES) as RegistryCase[]) {
+      const { target, digest } = registryImages[name]!;
+      const d = await api.get<ImageDetail>(`/images/${encodeURIComponent(digest)}`);
+      expect(d.signature?.state, target).toBe(BADGE[name].state);
+      expect(d.signature!.reason, target).not.toBe('');
+      await page.goto(`${base}/#/images/${encodeURIComponent(digest)}`);
+      const sig = page.getByTestId('signature');
+      await sig.waitFor();
+      await expectNoErrorState();
+      expect(await sig.locator('.badge').innerText(), target).toBe(BADGE[name].text);
+      expect(await sig.locator('.muted').last().innerText(), target).toBe(d.signature!.reason.trim());
+      await shot(`03-image-detail-${name}`, false);
+    }
+    if (registryImages.signed) expect((await api.get<ImageDetail>(`/images/${encodeURIComponent(registryImages.signed.digest)}`)).signature!.reason).toMatch(/sha256-[a-f0-9]{64}\.sig/);
   });
 
   it('image detail of app-node: layers, vulnerabilities, inventory filter, SBOM download', async () => {
@@ -243,7 +342,7 @@ describe.skipIf('missing' in server)('dashboard end to end (real server, real Ch
     const apiPath = '/scans?limit=25&offset=0';
     await waitForList('scans-results', apiPath);
     const { items, total } = await api.get<ApiPage<ScanItem>>(apiPath);
-    expect(total).toBe(TARGETS.length + 2);
+    expect(total).toBe(allImageTargets().length + 2);
     expect(await rowIds('data-scan-id')).toEqual(items.map((s) => s.id));
     for (const s of items) expect(await page.locator(`tr[data-scan-id="${s.id}"]`).getAttribute('data-status'), s.target).toBe(s.status);
     expect(await page.getByTestId('page-range').innerText()).toBe(`1–${items.length} of ${total} · page 1 of 1`);

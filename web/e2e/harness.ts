@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Route } from 'playwright-core';
+import type { RegistryOptions } from '../../src/registry/index.js';
+import type { PublicKey } from '../../src/sign/index.js';
 
 export const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const webOut = path.join(repoRoot, 'dist/web');
@@ -26,6 +28,10 @@ export interface StartServerOptions {
   logger?: boolean;
   rescanIntervalMs?: number;
   watchIntervalMs?: number;
+  /** For registry images: insecure hosts, CA file, credentials. */
+  registry?: RegistryOptions;
+  /** Keys registry images' signatures are verified against after each scan. */
+  verifyKeys?: readonly PublicKey[];
 }
 export type StartServer = (o: StartServerOptions) => Promise<{ url: string; close(): Promise<void> }>;
 

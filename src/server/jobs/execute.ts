@@ -87,11 +87,13 @@ async function checkSignature(ctx: ExecuteContext, repository: string, reference
   const store = repositoryStore(repository, registry);
   const top = (await resolveImage(store, reference)).digest;
   const keys = ctx.verifyKeys ?? [];
+  // The state is kept per digest while signatures live per repository: the reason names where it was checked.
+  const where = (s: SignatureStatus): SignatureStatus => ({ ...s, reason: `in ${repository}: ${s.reason}` });
   const first = await signatureStatus(store, top, keys);
-  if (top === scanned || first.state === 'verified') return first;
+  if (top === scanned || first.state === 'verified') return where(first);
   const second = await signatureStatus(store, scanned, keys);
   const rank = { verified: 3, invalid: 2, unverified: 1, unsigned: 0 } as const;
-  return rank[second.state] > rank[first.state] ? second : first;
+  return where(rank[second.state] > rank[first.state] ? second : first);
 }
 
 async function runTarget(ctx: ExecuteContext, kind: string, target: string, scanId: string, options: ScanOptions): Promise<ScanResult> {
