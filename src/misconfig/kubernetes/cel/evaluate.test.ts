@@ -251,7 +251,7 @@ describe('matching', () => {
   it('a malformed selector is a configuration error under Fail', () => {
     const bad = '    objectSelector:\n      matchExpressions:\n        - key: a\n          operator: In\n    resourceRules:\n      - apiGroups: ["apps"]\n        apiVersions: ["v1"]\n        operations: ["CREATE"]\n        resources: ["deployments"]';
     const { decisions } = run([...denyAll(bad), DEPLOYMENT('d')]);
-    expect(decisions.map((d) => d.message)).toEqual(['failed to configure policy: matchExpressions[0]: values must be non-empty for In']);
+    expect(decisions.map((d) => d.message)).toEqual(['failed to configure policy: In on "a" needs at least one value']);
   });
 });
 

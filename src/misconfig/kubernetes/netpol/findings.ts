@@ -37,7 +37,7 @@ import { decide, type Trace } from './evaluate.js';
 import { describeWorkload, exposedWorkloads, secretsOf } from './exposure.js';
 import { endpointText } from './render.js';
 import { ConnTable, connText, hasPort, portSet } from './ports.js';
-import { isEverything } from './selector.js';
+import { isEverything } from '../input/selector.js';
 import type { Direction, NetworkModel, Policy, Rule, Workload } from './types.js';
 
 export interface NetpolFindingOptions {

@@ -22,7 +22,7 @@ import { atomsWithin, buildAtoms, type Family } from './cidr.js';
 import { parseServices } from './exposure.js';
 import { cidrsOf, namespaceMatches, parseAdminPolicy, parseNetworkPolicy, report, type ParseContext, type RawPolicy, type RawRule, type SubjectSpec } from './policies.js';
 import { ConnTable, parseProtocol } from './ports.js';
-import { matches, type Selector } from './selector.js';
+import { matches, type Selector } from '../input/selector.js';
 import type { ContainerPort, ModelProblem, NamespaceInfo, NetworkModel, PeerSpec, Peers, PodClass, Policy, Rule, Workload } from './types.js';
 
 export interface ModelOptions {

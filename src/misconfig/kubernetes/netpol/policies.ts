@@ -14,7 +14,7 @@
 import { asString, describeObject, getIn, isObject, type FieldPath, type K8sObject } from '../input/index.js';
 import { parseCidr, type Cidr } from './cidr.js';
 import { ConnTable, parseProtocol, portSet, type Protocol } from './ports.js';
-import { matches, parseSelector, type Selector } from './selector.js';
+import { matches, parseSelector, type Selector } from '../input/selector.js';
 import type { ModelProblem, NamespaceInfo, PeerSpec, PolicyKind, PortMatcher, RuleAction } from './types.js';
 
 export interface ParseContext {

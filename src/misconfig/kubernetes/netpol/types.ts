@@ -8,7 +8,7 @@ import type { PodView } from '../input/index.js';
 import type { Bitset } from './bitset.js';
 import type { Family, Range } from './cidr.js';
 import type { ConnTable, Protocol } from './ports.js';
-import type { Selector } from './selector.js';
+import type { Selector } from '../input/selector.js';
 
 export interface ModelProblem {
   /** `file:line` of the object or field. */

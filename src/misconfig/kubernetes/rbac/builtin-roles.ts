@@ -8,14 +8,14 @@
  * labelled `aggregate-to-*` join them as on a real cluster. Status
  * subresources and other harmless reads are abbreviated.
  */
-import type { LabelSelector } from './selector.js';
+import { parseSelector, type Selector } from '../input/selector.js';
 import type { PolicyRule } from './model.js';
 
 export interface BuiltinClusterRole {
   name: string;
   labels: Record<string, string>;
   rules: PolicyRule[];
-  aggregationSelectors?: LabelSelector[];
+  aggregationSelectors?: Selector[];
 }
 
 const READ = ['get', 'list', 'watch'];
@@ -29,7 +29,7 @@ function rule(verbs: string[], group: string, resources: string): PolicyRule {
 function urls(verbs: string[], list: string): PolicyRule {
   return { verbs, apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: list.split(' ') };
 }
-const aggregate = (to: string): LabelSelector[] => [{ matchLabels: { [`${AGG}${to}`]: 'true' }, matchExpressions: [] }];
+const aggregate = (to: string): Selector[] => [parseSelector({ matchLabels: { [`${AGG}${to}`]: 'true' } }).selector];
 
 export const BUILTIN_CLUSTER_ROLES: readonly BuiltinClusterRole[] = [
   {

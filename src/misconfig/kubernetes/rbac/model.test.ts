@@ -92,7 +92,7 @@ metadata: {name: app}
         'odd.yaml:5 Role odd: rules is not a list; the role grants nothing',
         'odd.yaml:11 ClusterRole partial rule 0: not a mapping; rule ignored',
         'odd.yaml:12 ClusterRole partial rule 1: no verbs; rule ignored',
-        expect.stringMatching(/^odd\.yaml:19 ClusterRole partial: matchExpressions entry needs/),
+        expect.stringMatching(/^odd\.yaml:19 ClusterRole partial: operator of "a" must be In, NotIn, Exists or DoesNotExist; selector ignored$/),
         expect.stringMatching(/^odd\.yaml:24 ClusterRoleBinding b subject 0: needs kind User, Group or ServiceAccount/),
         'odd.yaml:24 ClusterRoleBinding b: ServiceAccount nons has no namespace and never matches',
         'odd.yaml:25 ClusterRoleBinding b: roleRef needs a kind and a name; the binding grants nothing',

@@ -8,9 +8,9 @@
  * Objects are hostile: every field is read without trusting its shape; what
  * cannot be used becomes a problem (file:line and why), never an exception.
  */
-import { asArray, asObject, asString, asStringMap, type FieldPath, type K8sObject } from '../input/index.js';
+import { asArray, asObject, asString, asStringMap, isObject, type FieldPath, type K8sObject } from '../input/index.js';
 import { BOOTSTRAP_LABEL, BUILTIN_CLUSTER_ROLES } from './builtin-roles.js';
-import { parseLabelSelector, selectorMatches, type LabelSelector } from './selector.js';
+import { matches, NOTHING, parseSelector, type ParsedSelector, type Selector } from '../input/selector.js';
 import { canonicalSubject, type Subject, type SubjectKind } from './subjects.js';
 
 export interface PolicyRule {
@@ -31,7 +31,7 @@ export interface RbacRole {
   ownRules: PolicyRule[];
   /** What the role grants: its own rules plus, for an aggregating ClusterRole, every rule of every ClusterRole it selects (transitively). */
   rules: RuleSource[];
-  aggregationSelectors?: LabelSelector[];
+  aggregationSelectors?: Selector[];
   /** Absent for built-in default roles. */
   object?: K8sObject;
   builtin: boolean;
@@ -138,11 +138,12 @@ function addRole(model: RbacModel, o: K8sObject): void {
   if (kind === 'ClusterRole') {
     const agg = asObject(o.data['aggregationRule']);
     if (agg) {
-      const selectors: LabelSelector[] = [];
+      const selectors: Selector[] = [];
       asArray(agg['clusterRoleSelectors']).forEach((s, i) => {
-        const sel = parseLabelSelector(s);
-        if (typeof sel === 'string') model.problems.push({ where: whereOf(o, ['aggregationRule', 'clusterRoleSelectors', i]), message: `ClusterRole ${o.name}: ${sel}; selector ignored` });
-        else selectors.push(sel);
+        // A null entry selects nothing (apimachinery's LabelSelectorAsSelector(nil)); `{}` selects every ClusterRole.
+        const parsed: ParsedSelector = isObject(s) ? parseSelector(s) : { selector: NOTHING, problem: 'selector is not a mapping' };
+        if (parsed.problem !== undefined) model.problems.push({ where: whereOf(o, ['aggregationRule', 'clusterRoleSelectors', i]), message: `ClusterRole ${o.name}: ${parsed.problem}; selector ignored` });
+        else selectors.push(parsed.selector);
       });
       role.aggregationSelectors = selectors;
     }
@@ -182,7 +183,7 @@ function aggregate(model: RbacModel): void {
   const aggregators = all.filter((r) => r.aggregationSelectors);
   if (aggregators.length === 0) return;
   const selected = new Map<RbacRole, RbacRole[]>();
-  for (const a of aggregators) selected.set(a, all.filter((r) => r !== a && a.aggregationSelectors!.some((s) => selectorMatches(s, r.labels))));
+  for (const a of aggregators) selected.set(a, all.filter((r) => r !== a && a.aggregationSelectors!.some((s) => matches(s, r.labels))));
   const seen = new Map<RbacRole, Set<RuleSource>>(aggregators.map((a) => [a, new Set(a.rules)]));
   for (let changed = true; changed; ) {
     changed = false;

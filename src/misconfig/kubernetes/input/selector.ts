@@ -1,12 +1,13 @@
 /**
- * Label selectors with the semantics of apimachinery's
+ * Label selectors (NetworkPolicies, ClusterRole aggregation, admission
+ * policy matching) with the semantics of apimachinery's
  * `metav1.LabelSelectorAsSelector`: matchLabels and every matchExpressions
  * requirement are ANDed; an empty selector (`{}`) selects everything; `In`
  * and `NotIn` need at least one value, `Exists` and `DoesNotExist` none;
  * `NotIn` and `DoesNotExist` match objects that lack the key. A selector the
  * API server would reject selects nothing and says why.
  */
-import { isObject } from '../input/index.js';
+import { isObject } from './object.js';
 
 type Operator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 
