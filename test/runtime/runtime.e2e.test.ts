@@ -14,7 +14,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, type CliIO } from '../../src/cli/main.js';
 import type { Alert } from '../../src/runtime/rules/index.js';
-import { containersUnavailableReason, FIXTURE_LAYOUT, startRuncContainer, type RuncContainer } from '../../src/runtime/sensor/test-support.js';
+import { containersUnavailableReason, FIXTURE_LAYOUT, startRuncContainer, waitFor, type RuncContainer } from '../../src/runtime/sensor/test-support.js';
+
+/** Alerts can take a while under load: a longer wait than the sensor unit tests'. */
+const E2E_WAIT_MS = 20_000;
 
 const reason = containersUnavailableReason();
 if (reason) console.warn(`[runtime e2e] skipped: ${reason}`);
@@ -28,15 +31,6 @@ const RULE = {
 } as const;
 
 /** Poll `find` every 50 ms until it returns a value or the deadline passes. */
-async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = find();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The identity of an alert, as compared between the live watch and the replay. */
 const key = (a: Alert) => `${a.rule}\u0000${a.time}\u0000${a.output}`;
@@ -118,32 +112,32 @@ describe.skipIf(reason !== undefined)('runtime end to end: bulkhead runtime watc
   });
 
   it('raises "Shell started in container" for sh -c id, with the container id and image', async () => {
-    const a = await waitFor(() => alertFor(RULE.shell, (x) => /cmdline=sh -c id\b/.test(x.output)), 'the shell alert');
+    const a = await waitFor(() => alertFor(RULE.shell, (x) => /cmdline=sh -c id\b/.test(x.output)), 'the shell alert', E2E_WAIT_MS);
     expect(a.container).toMatchObject({ id: container!.id, image: 'debian-bookworm' });
     expect(a.priority).toBe('Notice');
     expect(a.tags).toContain('BH-RT-001');
   });
 
   it('raises "Package manager run in container" for dpkg -l', async () => {
-    const a = await waitFor(() => alertFor(RULE.packageManager, (x) => x.output.includes('cmdline=dpkg -l bash')), 'the package manager alert');
+    const a = await waitFor(() => alertFor(RULE.packageManager, (x) => x.output.includes('cmdline=dpkg -l bash')), 'the package manager alert', E2E_WAIT_MS);
     expect(a.container).toMatchObject({ id: container!.id, image: 'debian-bookworm' });
     expect(a.tags).toContain('BH-RT-002');
   });
 
   it('raises "Write below system directory in container" for a write to /etc/bh-e2e', async () => {
-    const a = await waitFor(() => alertFor(RULE.systemWrite, (x) => x.output.includes('file=/etc/bh-e2e')), 'the /etc write alert');
+    const a = await waitFor(() => alertFor(RULE.systemWrite, (x) => x.output.includes('file=/etc/bh-e2e')), 'the /etc write alert', E2E_WAIT_MS);
     expect(a.container).toMatchObject({ id: container!.id, image: 'debian-bookworm' });
     expect(a.output).toContain('process=sh');
   });
 
   it('raises "Credential file read in container" for cat /etc/shadow', async () => {
-    const a = await waitFor(() => alertFor(RULE.credentialRead, (x) => x.output.includes('file=/etc/shadow')), 'the credential read alert');
+    const a = await waitFor(() => alertFor(RULE.credentialRead, (x) => x.output.includes('file=/etc/shadow')), 'the credential read alert', E2E_WAIT_MS);
     expect(a.container).toMatchObject({ id: container!.id, image: 'debian-bookworm' });
     expect(a.output).toContain('process=cat');
   });
 
   it('raises "Executable not from the image run in container" for /tmp/newbin, and not for image binaries', async () => {
-    const a = await waitFor(() => alertFor(RULE.drift, (x) => x.output.includes('exe=/tmp/newbin')), 'the drift alert');
+    const a = await waitFor(() => alertFor(RULE.drift, (x) => x.output.includes('exe=/tmp/newbin')), 'the drift alert', E2E_WAIT_MS);
     expect(a.container).toMatchObject({ id: container!.id, image: 'debian-bookworm' });
     expect(a.priority).toBe('Critical');
     // cp, sh, cat, dpkg and id come from the image: no drift alert for them.
@@ -152,7 +146,7 @@ describe.skipIf(reason !== undefined)('runtime end to end: bulkhead runtime watc
 
   it('records every evaluated event with --record, and `bulkhead runtime replay` of the recording gives the same alerts', async () => {
     // All five alerts are in (the tests above waited); stop as Ctrl-C does, which flushes the recording.
-    await waitFor(() => (Object.values(RULE).every((r) => alertFor(r)) ? true : undefined), 'every expected alert');
+    await waitFor(() => (Object.values(RULE).every((r) => alertFor(r)) ? true : undefined), 'every expected alert', E2E_WAIT_MS);
     const code = await stopWatch();
     expect(code, stderr).toBe(1);
     expect(stderr).not.toContain('warning:');
@@ -190,10 +184,10 @@ describe.skipIf(reason !== undefined)('runtime end to end: bulkhead runtime watc
     await Promise.race([waitFor(() => (stderr.includes('watching (') ? true : undefined), 'the watch to start', 90_000), exited]);
     // A shell start is a few events of ~1 KiB each: the first exec passes the limit.
     expect((await container!.exec(['sh', '-c', 'id'])).code).toBe(0);
-    await waitFor(() => (stderr.includes('recording stopped') ? true : undefined), 'the recording to stop');
+    await waitFor(() => (stderr.includes('recording stopped') ? true : undefined), 'the recording to stop', E2E_WAIT_MS);
     // Still watching: the next shell raises its alert too.
     expect((await container!.exec(['sh', '-c', 'echo still-watching'])).code).toBe(0);
-    await waitFor(() => alertFor(RULE.shell, (a) => a.output.includes('still-watching')), 'the alert after the limit');
+    await waitFor(() => alertFor(RULE.shell, (a) => a.output.includes('still-watching')), 'the alert after the limit', E2E_WAIT_MS);
     expect(await stopWatch(), stderr).toBe(1);
     expect(stderr.match(/recording stopped: small\.jsonl reached --record-max-bytes/g)).toHaveLength(1);
     expect(stderr).toMatch(/recorded \d+ events \([^)]*\) to small\.jsonl, stopped at --record-max-bytes, \d+ not recorded, output /);

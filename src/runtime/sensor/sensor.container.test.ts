@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyscallEvent } from '../events.js';
 import { buildImageFileIndex, checkExec, firstReadable, procRootReader, rootfsReader, type DriftIndex } from '../drift/index.js';
 import { Sensor } from './sensor.js';
-import { containersUnavailableReason, FIXTURE_LAYOUT, startRuncContainer, type RuncContainer } from './test-support.js';
+import { containersUnavailableReason, FIXTURE_LAYOUT, startRuncContainer, waitFor, type RuncContainer } from './test-support.js';
 
 const reason = containersUnavailableReason();
 if (reason) console.warn(`[runtime sensor] real-container tests skipped: ${reason}`);
@@ -20,15 +20,6 @@ if (reason) console.warn(`[runtime sensor] real-container tests skipped: ${reaso
 const O_ACCMODE = 3;
 const O_WRONLY = 1;
 
-async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = find();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(reason !== undefined)('sensor and drift with a real runc container', () => {
   let container: RuncContainer | undefined;

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyscallEvent } from '../events.js';
 import { textToBytes } from './bytes.js';
 import { Sensor } from './sensor.js';
-import { runAsync, sensorUnavailableReason } from './test-support.js';
+import { runAsync, sensorUnavailableReason, waitFor } from './test-support.js';
 
 const reason = sensorUnavailableReason();
 if (reason) console.warn(`[runtime sensor] host-process tests skipped: ${reason}`);
@@ -23,15 +23,6 @@ const INJECT = 'a","uid":0,"x":"b';
 const ALL_BYTES = Buffer.from(Array.from({ length: 255 }, (_, i) => i + 1).filter((b) => b !== 0x2f)); // every byte a file name may hold
 const LONG_COMPONENT = 'L'.repeat(250);
 
-async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = find();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(reason !== undefined)('sensor on host processes', () => {
   let sensor: Sensor | undefined;

@@ -120,3 +120,14 @@ export async function startRuncContainer(tag = 'debian-bookworm', id = `bh-test-
     throw e;
   }
 }
+
+/** Polls `find` every 50 ms until it returns something; fails after `timeoutMs` naming what it waited for. */
+export async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = find();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
