@@ -5,8 +5,9 @@
  * multi-platform index is narrowed to the platform manifest the server
  * stores scans by (ScanResult image.manifestDigest).
  */
-import { z } from 'zod';
+import { indexSchema, parseDocument } from '../../artifact/image/oci-schema.js';
 import { DEFAULT_PLATFORM, formatPlatform, selectPlatform, type Platform } from '../../artifact/image/source.js';
+import { isIndexMediaType } from '../../registry/manifests.js';
 import { BulkheadError } from '../../core/errors.js';
 import type { ArtifactStore } from '../../sign/index.js';
 import { splitReference } from '../../sign/index.js';
@@ -50,43 +51,7 @@ export function requestScopedStores(storeFor: (imageRef: string) => ArtifactStor
   };
 }
 
-const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
-const MAX_INDEX_ENTRIES = 1000;
-
-const indexSchema = z
-  .object({
-    manifests: z
-      .array(
-        z
-          .object({
-            digest: z.string().regex(/^sha256:[a-f0-9]{64}$/),
-            mediaType: z.string().optional(),
-            platform: z.object({ os: z.string(), architecture: z.string(), variant: z.string().optional() }).loose().optional(),
-          })
-          .loose(),
-      )
-      .max(MAX_INDEX_ENTRIES),
-  })
-  .loose();
-
-function isIndex(m: NonNullable<Manifest>): { manifests: z.infer<typeof indexSchema>['manifests'] } | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(m.bytes.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const declared = INDEX_TYPES.has(m.mediaType) || (typeof doc === 'object' && doc !== null && INDEX_TYPES.has(String((doc as { mediaType?: unknown }).mediaType)));
-  if (!declared) return undefined;
-  const parsed = indexSchema.safeParse(doc);
-  if (!parsed.success) {
-    throw new BulkheadError('MANIFEST_INVALID', `the image index ${m.digest} cannot be read: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
-      where: m.digest,
-      hint: 'the registry served a malformed image index',
-    });
-  }
-  return parsed.data;
-}
+const notAReference = (imageRef: string): ResolvedImage => ({ none: `${JSON.stringify(imageRef.slice(0, 200))} is not an image reference` });
 
 /**
  * The digest a scan of `imageRef` is filed under: its manifest's digest, or
@@ -96,13 +61,13 @@ function isIndex(m: NonNullable<Manifest>): { manifests: z.infer<typeof indexSch
  */
 export async function scanDigestOf(store: ArtifactStore, imageRef: string, platform: Platform = DEFAULT_PLATFORM): Promise<ResolvedImage> {
   const ref = splitReference(imageRef);
-  if (!ref) return { none: `${JSON.stringify(imageRef.slice(0, 200))} is not an image reference` };
+  if (!ref) return notAReference(imageRef);
   const wanted = ref.digest ?? ref.tag ?? 'latest';
   const m = await store.getManifest(wanted);
   if (!m) return { none: `${ref.repository}${ref.digest ? '@' : ':'}${wanted} does not exist in the registry` };
-  const index = isIndex(m);
-  if (!index) return { digest: m.digest };
-  const entries = index.manifests.filter((e) => !e.mediaType || !INDEX_TYPES.has(e.mediaType));
+  if (!isIndexMediaType(m.mediaType)) return { digest: m.digest };
+  const index = parseDocument(indexSchema, m.bytes, 'image index', `${ref.repository}@${m.digest}`);
+  const entries = index.manifests.filter((e) => !isIndexMediaType(e.mediaType));
   try {
     const chosen = selectPlatform(entries, platform, `${ref.repository}@${m.digest}`);
     return { digest: chosen.digest };
@@ -118,20 +83,9 @@ export function requestResolver(storeFor: (imageRef: string) => ArtifactStore, p
   return (imageRef) => {
     let r = resolved.get(imageRef);
     if (!r) {
-      r = splitReference(imageRef) ? scanDigestOf(storeFor(imageRef), imageRef, platform) : scanDigestOf(unusable, imageRef, platform);
+      r = splitReference(imageRef) ? scanDigestOf(storeFor(imageRef), imageRef, platform) : Promise.resolve(notAReference(imageRef));
       resolved.set(imageRef, r);
     }
     return r;
   };
 }
-
-/** Never reached: scanDigestOf answers an unparsable reference before it touches a store. */
-const unusable: ArtifactStore = {
-  repository: '',
-  getManifest: () => Promise.reject(new Error('no store for an unparsable reference')),
-  putManifest: () => Promise.reject(new Error('no store')),
-  getBlob: () => Promise.reject(new Error('no store')),
-  putBlob: () => Promise.reject(new Error('no store')),
-  referrers: () => Promise.reject(new Error('no store')),
-  listTags: () => Promise.reject(new Error('no store')),
-};

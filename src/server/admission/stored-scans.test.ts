@@ -187,8 +187,8 @@ describe('scanDigestOf', () => {
   it('an index gives the entry of the platform asked for', async () => {
     const store = memoryStore({
       '1.0': index([
-        { digest: ARM, mediaType: 'application/vnd.oci.image.manifest.v1+json', platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
-        { digest: DIGEST, mediaType: 'application/vnd.oci.image.manifest.v1+json', platform: { os: 'linux', architecture: 'amd64' } },
+        { digest: ARM, size: 1024, mediaType: 'application/vnd.oci.image.manifest.v1+json', platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+        { digest: DIGEST, size: 1024, mediaType: 'application/vnd.oci.image.manifest.v1+json', platform: { os: 'linux', architecture: 'amd64' } },
       ]),
     });
     expect(await scanDigestOf(store, 'registry.example/app:1.0')).toEqual({ digest: DIGEST });
@@ -197,7 +197,7 @@ describe('scanDigestOf', () => {
   });
 
   it('a malformed index is MANIFEST_INVALID (a failure), not "none"', async () => {
-    const store = memoryStore({ '1.0': index([{ digest: 'sha256:short', platform: { os: 'linux', architecture: 'amd64' } }]) });
+    const store = memoryStore({ '1.0': index([{ digest: 'sha256 short', size: 1024, platform: { os: 'linux', architecture: 'amd64' } }]) });
     expect((await rejection(scanDigestOf(store, 'registry.example/app:1.0'))).code).toBe('MANIFEST_INVALID');
   });
 
