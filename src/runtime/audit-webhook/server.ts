@@ -20,6 +20,7 @@ import { BulkheadError } from '../../core/errors.js';
 import type { K8sAuditEvent } from '../events.js';
 import { auditEventsOf } from '../rules/event-schema.js';
 import type { Alert, RuleSet } from '../rules/ruleset.js';
+import { readRequestBody } from '../../core/request-body.js';
 
 /** The path Falco's k8saudit plugin listens on, so that an existing webhook configuration can point here unchanged. */
 export const AUDIT_WEBHOOK_PATH = '/k8s-audit';
@@ -106,27 +107,6 @@ function send(res: ServerResponse, status: number, body: string | object, extra:
 
 const short = (s: string) => (s.length > MAX_REASON_CHARS ? `${s.slice(0, MAX_REASON_CHARS)}…` : s);
 
-/** The body, or 'too-large' once more than `max` bytes arrived (the rest is discarded, the connection closed after the answer). */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (c: Buffer) => {
-      size += c.length;
-      if (size > max) {
-        req.off('data', onData);
-        chunks.length = 0;
-        resolve('too-large');
-        return;
-      }
-      chunks.push(c);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
-
 /** The audit events of a parsed body, or why it is not an audit Event/EventList of audit.k8s.io/v1. */
 export function auditBatchOf(value: unknown): { events: K8sAuditEvent[] } | { error: string } {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { error: 'the body is not a JSON object: expected an audit.k8s.io/v1 EventList' };
@@ -204,8 +184,7 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
       stats.unsupportedType++;
       return send(res, 415, 'the body must be application/json, not compressed', { connection: 'close' });
     }
-    const declared = Number(req.headers['content-length'] ?? 0);
-    const body = declared > maxBody ? 'too-large' : await readBody(req, maxBody);
+    const body = await readRequestBody(req, maxBody);
     if (body === 'too-large') {
       stats.tooLarge++;
       return send(res, 413, `the body is larger than ${maxBody} bytes (lower --audit-webhook-batch-max-size)`, { connection: 'close' });

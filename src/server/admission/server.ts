@@ -12,6 +12,7 @@ import { BulkheadError } from '../../core/errors.js';
 import type { AdmissionConfig } from './config.js';
 import { createAdmissionHandler, registryOptionsOf, type AdmissionDependencies } from './handler.js';
 import { openOnDemandScanner, type OnDemandScanning } from './scanner.js';
+import { readRequestBody } from '../../core/request-body.js';
 
 /** The API server sends at most ~3 MiB objects; a review holds object and oldObject. */
 export const MAX_REVIEW_BYTES = 8 * 1024 * 1024;
@@ -57,31 +58,6 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_REVIEW_BYTES) {
-      req.resume();
-      resolve('too-large');
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_REVIEW_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve('too-large');
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 /** Start the webhook server. Resolves once it listens. */
 export async function startAdmissionServer(options: AdmissionServerOptions): Promise<AdmissionServer> {
   const { host, port } = parseListen(options.listen);
@@ -118,7 +94,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     if (req.method !== 'POST') return send(res, 405, 'use POST');
     const type = String(req.headers['content-type'] ?? '');
     if (!/^application\/json\b/i.test(type)) return send(res, 415, 'the body must be application/json');
-    const body = await readBody(req);
+    const body = await readRequestBody(req, MAX_REVIEW_BYTES);
     if (body === 'too-large') return send(res, 413, `the review is larger than ${MAX_REVIEW_BYTES} bytes`);
     let review: unknown;
     try {
