@@ -10,11 +10,10 @@
 import path from 'node:path';
 import { BulkheadError } from '../core/errors.js';
 import type { ScanResult } from '../core/types.js';
-import { parseRegistryReference } from '../artifact/image/registry.js';
 import { repositoryStore, type RegistryOptions } from '../registry/index.js';
 import { rendererFor } from '../report/registry.js';
-import { attestImage, buildVulnPredicate, loadPrivateKey, parseImageReference, resolveImage, resolveKeyPassword, type PrivateKey } from '../sign/index.js';
-import { isLocalTarget } from '../server/targets.js';
+import { attestImage, buildVulnPredicate, loadPrivateKey, resolveImage, resolveKeyPassword, type PrivateKey } from '../sign/index.js';
+import { registryTarget } from '../server/targets.js';
 import type { FlagValues } from './flags.js';
 import { readKeyFile } from './keys.js';
 
@@ -46,7 +45,7 @@ export async function planAttestation(target: string, flags: FlagValues, cwd: st
     if (!(ATTESTATION_KINDS as readonly string[]).includes(k)) throw new BulkheadError('USAGE', `--attest ${k} is not one of ${ATTESTATION_KINDS.join(', ')}`, { where: '--attest' });
     if (!kinds.includes(k as AttestationKind)) kinds.push(k as AttestationKind);
   }
-  const ref = isLocalTarget(target) || !parseRegistryReference(target) ? undefined : parseImageReference(target);
+  const ref = registryTarget(target);
   if (!ref) {
     throw new BulkheadError('USAGE', `--attest needs a registry image; ${target} is not a registry reference`, {
       where: target,

@@ -34,9 +34,8 @@ import { registerRuntime } from './runtime.js';
 import { registerPlatform } from './platform.js';
 import { serverBase, submitScan, type SubmitRequest } from './submit.js';
 import { planAttestation, pushAttestations, type AttestContext } from './attest-scan.js';
-import { isLocalTarget } from '../server/targets.js';
+import { registryTarget } from '../server/targets.js';
 import { MAX_CONTENT as MAX_SUBMITTED_DOCUMENT } from '../server/routes/scans.js';
-import { parseRegistryReference } from '../artifact/image/registry.js';
 import { stat } from 'node:fs/promises';
 
 export interface CliIO {
@@ -231,7 +230,7 @@ export async function runScan(
 async function submitRequestFor(command: string, target: string, server: string, io: CliIO): Promise<SubmitRequest> {
   const base = { server: serverBase(server).toString(), token: io.env.BULKHEAD_SERVER_TOKEN, timeoutMs: 0, log: (line: string) => io.stderr(`${line}\n`) };
   if (command === 'image') {
-    if (isLocalTarget(target) || !parseRegistryReference(target)) {
+    if (!registryTarget(target)) {
       throw new BulkheadError('USAGE', `--server scans registry images; ${target} is not a registry reference`, {
         where: target,
         hint: 'push the image first, or scan it here and send the SBOM: bulkhead image X -f cyclonedx -o sbom.json && bulkhead sbom sbom.json --server URL',

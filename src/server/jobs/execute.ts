@@ -8,10 +8,10 @@ import { scanImage, type ScanOptions } from '../../pipeline/scan.js';
 import { scanKubernetes } from '../../pipeline/scan-k8s.js';
 import { scanSbom } from '../../pipeline/scan-sbom.js';
 import { repositoryStore, type RegistryOptions } from '../../registry/index.js';
-import { parseImageReference, resolveImage, signatureStatus, type PublicKey, type SignatureStatus } from '../../sign/index.js';
+import { resolveImage, signatureStatus, type PublicKey, type SignatureStatus } from '../../sign/index.js';
 import type { Store } from '../store/index.js';
 import { imageDigestOf } from '../store/scans.js';
-import { isLocalTarget } from '../targets.js';
+import { registryTarget } from '../targets.js';
 import type { VulnSource } from './vulndb.js';
 
 export interface ExecuteContext {
@@ -48,7 +48,7 @@ export async function executeScan(ctx: ExecuteContext, scanId: string): Promise<
     const options: ScanOptions = { cache: null };
     const matcher = ctx.vuln.matcher();
     if (matcher) options.matcher = matcher;
-    const remote = scan.kind === 'image' && !isLocalTarget(scan.target) ? parseImageReference(scan.target) : undefined;
+    const remote = scan.kind === 'image' ? registryTarget(scan.target) : undefined;
     if (remote) options.registry = await registryOptionsFor(ctx, remote.repository);
     const result = await runTarget(ctx, scan.kind, scan.target, scanId, options);
     const digest = imageDigestOf(result);
