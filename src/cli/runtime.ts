@@ -86,7 +86,6 @@ function recordingSummary(r: RecordingStats, name: string): string {
   return `recorded ${r.events} events (${formatBytes(r.bytes)}) to ${name}${why}${r.skipped ? `, ${r.skipped} not recorded` : ''}`;
 }
 
-/** The events file opened now, so that a missing file is an input error before anything runs. */
 /** A file's text for a flag, as a usage error naming the flag when it cannot be read. */
 function flagFile(file: string, flag: string, cwd: string): string {
   try {
@@ -96,6 +95,7 @@ function flagFile(file: string, flag: string, cwd: string): string {
   }
 }
 
+/** The events file opened now, so that a missing file is an input error before anything runs. */
 async function openEvents(file: string, name: string): Promise<ReadStream> {
   const stream = createReadStream(file);
   await new Promise<void>((resolve, reject) => {
